@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+// Side-by-side benchmark: mvono vs restic on the same generated dataset, in one run.
+//   npm run bench                          # scale 1 (~1.2 GB, ~10k files)
+//   BENCH_SCALE=0.05 node bench/run.mjs    # quick run; or --scale 0.05
+//   node bench/run.mjs --only restic       # one tool (e.g. before the mvono CLI exists)
+//   --keep                                 # keep repositories and restores under bench/.work
+// Phases: init, first backup, mutate ~2% of files, second backup, full restore (verified against a
+// sha256 manifest of the source). Page cache cannot be dropped reliably here, so the data is warm
+// for every tool (it was just written); tools run one after the other, the order alternating per
+// phase (backup 1: mvono first; backup 2: restic first; restore: mvono first) and recorded.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { diffManifests, duBytes, generate, manifest, mutate, scaleFromEnv } from './dataset.mjs';
+import { mvonoLocal, ROOT, resticLocal } from './tools.mjs';
+
+const MiB = 1024 * 1024;
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? '') : undefined;
+};
+const only = flag('only');
+if (only !== undefined && !['mvono', 'restic'].includes(only)) {
+  console.error('--only takes mvono or restic');
+  process.exit(2);
+}
+const scale = flag('scale') !== undefined ? Number(flag('scale')) : scaleFromEnv();
+if (!(scale > 0)) {
+  console.error('--scale must be a positive number');
+  process.exit(2);
+}
+const keep = args.includes('--keep');
+const work = join(ROOT, 'bench/.work');
+const dataDir = join(work, 'data');
+
+const all = [mvonoLocal(work), resticLocal(work)];
+const tools = all.filter((t) => !only || t.name === only);
+
+const log = (...m) => console.error('[bench]', ...m);
+const sync = () => spawnSync('sync');
+
+async function main() {
+  const started = new Date();
+  const loadavgAtStart = loadavg();
+  const versions = {};
+  for (const t of tools) {
+    try {
+      versions[t.name] = await t.check();
+    } catch (e) {
+      console.error(`bench: ${e.message}`);
+      process.exit(1);
+    }
+  }
+  await mkdir(work, { recursive: true });
+  log(`scale ${scale}; generating dataset in ${dataDir}`);
+  let t0 = performance.now();
+  const dataset = await generate(dataDir, scale);
+  log(
+    `dataset: ${dataset.files} files, ${(dataset.bytes / MiB).toFixed(1)} MiB in ${s(performance.now() - t0)}`,
+  );
+
+  const res = Object.fromEntries(tools.map((t) => [t.name, { phases: {}, error: null }]));
+  const order = {};
+  const phase = async (name, list, fn) => {
+    order[name] = list.map((t) => t.name);
+    for (const t of list) {
+      const r = res[t.name];
+      if (r.error) continue;
+      sync();
+      log(`${name}: ${t.name} ...`);
+      try {
+        r.phases[name] = await fn(t);
+        const p = r.phases[name];
+        log(`${name}: ${t.name} ${s(p.wallMs)}${p.mibPerSec ? `, ${p.mibPerSec.toFixed(1)} MiB/s` : ''}`);
+      } catch (e) {
+        r.error = `${name}: ${e.message}`;
+        log(`${t.name} failed in ${name}: ${e.message}`);
+      }
+    }
+  };
+  const timed = (r, bytes) => ({
+    wallMs: Math.round(r.wallMs),
+    mibPerSec: bytes / MiB / (r.wallMs / 1000),
+    peakRssMiB: r.peakRssKiB === null ? null : r.peakRssKiB / 1024,
+  });
+
+  await phase('init', tools, async (t) => {
+    await t.reset();
+    return timed(await t.init(), 0);
+  });
+  await phase('backup1', tools, async (t) => {
+    const r = await t.backup(dataDir);
+    return {
+      ...timed(r, dataset.bytes),
+      snapshot: r.snapshot,
+      addedBytes: r.addedBytes,
+      repo: await t.repoSize(),
+    };
+  });
+
+  t0 = performance.now();
+  const mutation = await mutate(dataDir, 2, 1);
+  log(`mutated: ${JSON.stringify(mutation)} in ${s(performance.now() - t0)}`);
+  const expected = await manifest(dataDir);
+  const bytesAfter = (await duBytes(dataDir)).apparent;
+
+  await phase('backup2', [...tools].reverse(), async (t) => {
+    const r = await t.backup(dataDir);
+    return {
+      ...timed(r, bytesAfter),
+      snapshot: r.snapshot,
+      addedBytes: r.addedBytes,
+      repo: await t.repoSize(),
+    };
+  });
+  await phase('restore', tools, async (t) => {
+    const target = join(work, `restore-${t.name}`);
+    await rm(target, { recursive: true, force: true });
+    const r = await t.restore(target);
+    const root = restoredRoot(target, expected);
+    const diffs = root
+      ? diffManifests(expected, await manifest(root))
+      : ['restored data not found under target'];
+    if (!keep) await rm(target, { recursive: true, force: true });
+    return {
+      ...timed(r, bytesAfter),
+      verified: diffs.length === 0,
+      differences: diffs.length,
+      firstDifferences: diffs.slice(0, 10),
+    };
+  });
+  if (!keep) for (const t of tools) await t.reset();
+
+  const ratios = computeRatios(res);
+  const report = {
+    date: started.toISOString(),
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+      loadavgAtStart,
+      loadavgAtEnd: loadavg(),
+      node: process.version,
+    },
+    versions,
+    scale,
+    dataset: { ...dataset, bytesAfterMutation: bytesAfter, mutation },
+    notes: [
+      'Page cache not dropped: the dataset is warm for every tool (just generated).',
+      'Tools run sequentially; order per phase is in `order`.',
+      'MiB/s = source dataset bytes / wall time (backup2: whole dataset, although unchanged files are skipped).',
+      'Peak RSS = max resident set of the tool process from /usr/bin/time -f %M.',
+      'Repository size from st_blocks (disk) and st_size (apparent).',
+      'restic 0.14 uses repository format 2 with compression auto (zstd) by default.',
+    ],
+    order,
+    results: res,
+    ratios,
+  };
+  printTable(res, ratios);
+  const outDir = join(ROOT, 'bench/results');
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results written to ${file}`);
+  const failed = Object.entries(res).filter(([, r]) => r.error || r.phases.restore?.verified === false);
+  if (failed.length) {
+    for (const [n, r] of failed)
+      console.error(`bench: ${n}: ${r.error ?? 'restore differs from the source'}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Where the dataset landed under a restore target (restic keeps the absolute path; mvono puts it
+ * below the component name, e.g. files/<absolute path>). */
+function restoredRoot(target, expected) {
+  const probe = expected.keys().next().value;
+  const candidates = [join(target, dataDir), join(target, 'files', dataDir), target];
+  return candidates.find((c) => probe !== undefined && existsSync(join(c, probe))) ?? null;
+}
+
+const METRICS = [
+  ['backup1', 'wallMs', 'backup 1 wall (s)', (v) => v / 1000],
+  ['backup1', 'mibPerSec', 'backup 1 MiB/s'],
+  ['backup1', 'peakRssMiB', 'backup 1 peak RSS (MiB)'],
+  ['backup1', 'repoDisk', 'repo after backup 1 (MiB)', (v) => v / MiB],
+  ['backup2', 'wallMs', 'backup 2 wall (s)', (v) => v / 1000],
+  ['backup2', 'mibPerSec', 'backup 2 MiB/s (whole dataset)'],
+  ['backup2', 'peakRssMiB', 'backup 2 peak RSS (MiB)'],
+  ['backup2', 'addedMiB', 'backup 2 added (MiB)', (v) => v / MiB],
+  ['backup2', 'repoDisk', 'repo after backup 2 (MiB)', (v) => v / MiB],
+  ['restore', 'wallMs', 'restore wall (s)', (v) => v / 1000],
+  ['restore', 'mibPerSec', 'restore MiB/s'],
+  ['restore', 'peakRssMiB', 'restore peak RSS (MiB)'],
+  ['restore', 'verified', 'restore byte-identical'],
+];
+
+function value(r, phase, key) {
+  const p = r?.phases[phase];
+  if (!p) return null;
+  if (key === 'repoDisk') return p.repo?.disk ?? null;
+  if (key === 'addedMiB') return p.addedBytes ?? null;
+  return p[key] ?? null;
+}
+
+function computeRatios(res) {
+  const out = {};
+  for (const [phase, key, label] of METRICS) {
+    const a = value(res.mvono, phase, key);
+    const b = value(res.restic, phase, key);
+    if (typeof a === 'number' && typeof b === 'number' && b !== 0) out[label] = +(a / b).toFixed(3);
+  }
+  return out;
+}
+
+function printTable(res, ratios) {
+  const names = Object.keys(res);
+  const fmt = (v, f) => {
+    if (v === null || v === undefined) return '-';
+    if (typeof v === 'boolean') return v ? 'yes' : 'NO';
+    const x = f ? f(v) : v;
+    return x >= 100 ? x.toFixed(0) : x.toFixed(2);
+  };
+  const rows = METRICS.map(([phase, key, label, f]) => [
+    label,
+    ...names.map((n) => fmt(value(res[n], phase, key), f)),
+    ratios[label] === undefined ? '' : ratios[label].toFixed(2),
+  ]);
+  const head = ['metric', ...names, names.length > 1 ? 'mvono/restic' : ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  for (const n of names) if (res[n].error) console.log(`${n}: ERROR ${res[n].error}`);
+}
+
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+await main();

@@ -1,0 +1,147 @@
+// Tool adapters for the side-by-side benchmark. Each adapter knows how to init a repository, back up
+// a directory, restore the latest snapshot and measure its repository. Every command runs under
+// /usr/bin/time so peak RSS (max resident set, KiB) is measured for the tool's own process.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { duBytes } from './dataset.mjs';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const MVONO_BIN = join(ROOT, 'bin/mvono-backup.js');
+const TIME = '/usr/bin/time';
+
+/**
+ * Runs a command under /usr/bin/time; resolves { code, stdout, stderr, wallMs, peakRssKiB }.
+ * Throws with the command's stderr tail when it exits with a code not in `okCodes`.
+ */
+export async function measure(cmd, args, { env = {}, cwd = ROOT, okCodes = [0], label = cmd } = {}) {
+  const timeFile = join(ROOT, 'bench/.work', `time-${process.pid}-${Date.now()}.txt`);
+  await mkdir(join(ROOT, 'bench/.work'), { recursive: true });
+  const useTime = existsSync(TIME);
+  const argv = useTime ? ['-f', '%M', '-o', timeFile, cmd, ...args] : args;
+  const t0 = performance.now();
+  const child = spawn(useTime ? TIME : cmd, argv, { cwd, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (stdout.length > 1 << 24) stdout = stdout.slice(-(1 << 20)); // keep the tail (summaries are last)
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 16));
+  });
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  });
+  const wallMs = performance.now() - t0;
+  let peakRssKiB = null;
+  if (useTime && existsSync(timeFile)) {
+    const lines = (await readFile(timeFile, 'utf8')).trim().split('\n');
+    peakRssKiB = Number(lines.at(-1)) || null;
+    await rm(timeFile, { force: true });
+  }
+  if (!okCodes.includes(code)) {
+    throw new Error(`${label} exited with ${code}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+  }
+  return { code, stdout, stderr, wallMs, peakRssKiB };
+}
+
+/** The last line of stdout that parses as JSON and satisfies `pred`. */
+export function lastJson(stdout, pred = () => true) {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const l of lines) {
+    try {
+      const j = JSON.parse(l);
+      if (pred(j)) return j;
+    } catch {
+      // progress lines and non-JSON output are skipped
+    }
+  }
+  return null;
+}
+
+/** restic (Debian 0.14) on a local directory repository; a fresh cache dir under the work dir. */
+export function resticLocal(work) {
+  const repo = join(work, 'restic-repo');
+  const env = {
+    RESTIC_REPOSITORY: repo,
+    RESTIC_PASSWORD: 'bench-password',
+    RESTIC_CACHE_DIR: join(work, 'restic-cache'),
+  };
+  return resticTool({
+    name: 'restic',
+    env,
+    repoSize: () => duBytes(repo),
+    reset: () => rmAll(repo, env.RESTIC_CACHE_DIR),
+  });
+}
+
+/** Shared restic adapter; the S3 hook (hooks.mjs) reuses it with an s3: repository. */
+export function resticTool({ name, env, repoSize, reset }) {
+  return {
+    name,
+    async check() {
+      const v = await measure('restic', ['version'], { env, label: 'restic version' });
+      return v.stdout.trim();
+    },
+    reset,
+    init: () => measure('restic', ['init'], { env, label: 'restic init' }),
+    async backup(path) {
+      // exit code 3: some files could not be read (still a snapshot); treated as success but noted
+      const r = await measure('restic', ['backup', '--json', path], {
+        env,
+        okCodes: [0, 3],
+        label: 'restic backup',
+      });
+      const s = lastJson(r.stdout, (j) => j.message_type === 'summary');
+      return { ...r, snapshot: s?.snapshot_id ?? null, addedBytes: s?.data_added ?? null, summary: s };
+    },
+    restore: (target) =>
+      measure('restic', ['restore', 'latest', '--target', target], { env, label: 'restic restore' }),
+    repoSize,
+  };
+}
+
+/** The lead's CLI on a local repository. Fails early with a clear message if it is not there. */
+export function mvonoLocal(work) {
+  const repo = join(work, 'mvono-repo');
+  const env = { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'bench-password' };
+  const extra = (process.env.BENCH_MVONO_ARGS ?? '--no-keychain').split(' ').filter(Boolean);
+  const run = (args, label, okCodes = [0]) =>
+    measure(process.execPath, [MVONO_BIN, ...args, ...extra], { env, label, okCodes });
+  return {
+    name: 'mvono',
+    async check() {
+      if (!existsSync(MVONO_BIN)) {
+        throw new Error(
+          `${MVONO_BIN} is missing: the mvono CLI is not written yet. Run with --only restic, or build the CLI.`,
+        );
+      }
+      const v = await run(['--version'], 'mvono-backup --version').catch((e) => {
+        throw new Error(`mvono-backup does not start (is it built? run \`npm run build\`):\n${e.message}`);
+      });
+      return v.stdout.trim();
+    },
+    reset: () => rmAll(repo),
+    init: () => run(['init'], 'mvono-backup init'),
+    async backup(path) {
+      // exit code 3 = finished with warnings (some items skipped)
+      const r = await run(['backup', path, '--json'], 'mvono-backup backup', [0, 3]);
+      const s = lastJson(r.stdout);
+      if (!s)
+        throw new Error(`mvono-backup backup printed no JSON summary; stdout tail:\n${r.stdout.slice(-500)}`);
+      const snapshot = s.snapshot?.id ?? s.snapshot ?? s.id ?? null;
+      return { ...r, snapshot, addedBytes: s.summary?.addedBytes ?? null, summary: s };
+    },
+    restore: (target) => run(['restore', 'latest', '--target', target], 'mvono-backup restore'),
+    repoSize: () => duBytes(repo),
+  };
+}
+
+async function rmAll(...dirs) {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+}

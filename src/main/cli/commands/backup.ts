@@ -1,0 +1,112 @@
+/** backup, restore */
+import { resolve } from 'node:path';
+import { backup, type BackupComponentInput } from '../../engine/backup/backup.js';
+import { restore } from '../../engine/restore/restore.js';
+import { AppError } from '../../platform/errors.js';
+import type { Command } from '../command.js';
+import { str, strs } from '../command.js';
+import { emit, openRepo } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { humanBytes, humanDuration } from '../output.js';
+import { databaseFromUri } from './db-uri.js';
+
+export const backupCmd: Command = {
+  name: 'backup',
+  summary: 'back up paths (and databases) into one snapshot',
+  usage:
+    'backup [<path>...] [--config <path>...] [--postgres <uri>] [--mariadb <uri>] [--name N] [--tag T] [--plan P] [--force-reread]',
+  options: {
+    name: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    plan: { type: 'string' },
+    config: { type: 'string', multiple: true },
+    postgres: { type: 'string', multiple: true },
+    mariadb: { type: 'string', multiple: true },
+    'force-reread': { type: 'boolean' },
+  },
+  async run(ctx, args, v) {
+    const components: BackupComponentInput[] = [];
+    if (args.length > 0) components.push({ type: 'files', name: 'files', paths: args.map((p) => resolve(p)) });
+    const config = strs(v, 'config');
+    if (config.length > 0) components.push({ type: 'config', name: 'config', paths: config.map((p) => resolve(p)) });
+    const dbs = [...strs(v, 'postgres'), ...strs(v, 'mariadb')].map((uri) => databaseFromUri(uri));
+    if (components.length === 0 && dbs.length === 0) {
+      throw new AppError('INVALID_INPUT', 'Nothing to back up.', { hint: 'Give paths, --config paths, --postgres or --mariadb.' });
+    }
+    const repo = await openRepo(ctx);
+    const common = {
+      ...(str(v, 'name') ? { name: str(v, 'name') } : {}),
+      ...(str(v, 'plan') ? { plan: str(v, 'plan') } : {}),
+      tags: strs(v, 'tag'),
+      forceReread: v['force-reread'] === true,
+      signal: ctx.signal,
+      progress: ctx.progress,
+    };
+    let result: Awaited<ReturnType<typeof backup>>;
+    if (dbs.length > 0) {
+      const { backupWithDatabases } = await import('../../engine/backup/databases.js');
+      result = await backupWithDatabases(repo, { ...common, components, databases: await Promise.all(dbs) });
+    } else {
+      result = await backup(repo, { ...common, components });
+    }
+    ctx.progress.clear();
+    for (const w of result.warnings) ctx.progress.log('warn', w);
+    const s = result.snapshot;
+    emit(ctx, { snapshot: s.id, summary: s.summary, warnings: result.warnings }, () =>
+      [
+        `Snapshot ${s.id.slice(0, 8)} saved`,
+        `  files ${s.summary.files}, dirs ${s.summary.dirs}, ${humanBytes(s.summary.bytes)} processed`,
+        `  added ${humanBytes(s.summary.addedBytes)} (${humanBytes(s.summary.storedBytes)} stored) in ${humanDuration(s.summary.durationMs / 1000)}`,
+        result.warnings.length ? `  ${result.warnings.length} warning(s): some items were skipped (see above)` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+    return result.warnings.length > 0 ? EXIT.warnings : EXIT.ok;
+  },
+};
+
+export const restoreCmd: Command = {
+  name: 'restore',
+  summary: 'restore a snapshot into a directory (or a database)',
+  usage:
+    'restore <snapshot|latest> --target <dir> [--include <glob>...] [--overwrite]\n' +
+    '       restore <snapshot> --db-target <uri> [--component C] [--tables a,b] [--replace --confirm <db name>]',
+  options: {
+    target: { type: 'string', short: 't' },
+    include: { type: 'string', multiple: true },
+    overwrite: { type: 'boolean' },
+    'db-target': { type: 'string' },
+    component: { type: 'string' },
+    tables: { type: 'string' },
+    replace: { type: 'boolean' },
+    confirm: { type: 'string' },
+  },
+  async run(ctx, args, v) {
+    const ref = args[0];
+    if (!ref) throw new AppError('INVALID_INPUT', 'Which snapshot? Give its id or "latest".');
+    if (str(v, 'db-target')) {
+      const { restoreDatabaseCli } = await import('./restore-db.js');
+      return restoreDatabaseCli(ctx, ref, v);
+    }
+    const target = str(v, 'target');
+    if (!target) throw new AppError('INVALID_INPUT', 'Where to? Give --target <dir> (or --db-target <uri> for a database).');
+    const repo = await openRepo(ctx);
+    const snap = await repo.findSnapshot(ref, ctx.signal);
+    const include = strs(v, 'include');
+    const res = await restore(repo, snap, {
+      target,
+      ...(include.length ? { include } : {}),
+      overwrite: v.overwrite === true,
+      signal: ctx.signal,
+      progress: ctx.progress,
+    });
+    ctx.progress.clear();
+    for (const e of res.errors) ctx.progress.log('error', `${e.path}: ${e.message}`);
+    emit(ctx, { snapshot: snap.id, ...res }, () =>
+      `Restored ${res.files} files, ${res.dirs} dirs (${humanBytes(res.bytes)}) from ${snap.id.slice(0, 8)} to ${resolve(target)}` +
+      (res.errors.length ? `\n${res.errors.length} file(s) could NOT be restored (damaged data; they were not written).` : ''),
+    );
+    return res.errors.length > 0 ? EXIT.integrity : EXIT.ok;
+  },
+};

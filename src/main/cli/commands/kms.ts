@@ -1,0 +1,31 @@
+/** CLI parts of `init --kms-key`, `key add --kms-key` and `key rotate`. */
+import { slotRotationStatus } from '../../crypto/kms/rotation.js';
+import { systemClock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import { listSlots, rewrapSlot } from '../../repo/keyslots.js';
+import type { Repository } from '../../repo/repository.js';
+import type { Values } from '../command.js';
+import { type Ctx, emit } from '../context.js';
+import { kmsProvider, kmsSettings } from '../kms.js';
+
+export function kmsProviderFromOptions(v: Values) {
+  return kmsProvider(kmsSettings(v, process.env));
+}
+
+export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Promise<number> {
+  const slots = (await listSlots(repo.storage, ctx.signal)).filter((s) => s.type === 'kms');
+  if (slots.length === 0) {
+    throw new AppError('NOT_FOUND', 'This repository has no AWS KMS key slot to rotate.', {
+      hint: 'Add one with `key add --kms-key <id> --kms-region <region>`.',
+    });
+  }
+  const settings = kmsSettings(v, ctx.env);
+  const rotated: { old: string; new: string; status: ReturnType<typeof slotRotationStatus> }[] = [];
+  for (const s of slots) {
+    const p = await kmsProvider({ ...settings, keyId: settings.keyId ?? String(s.params.keyId), region: settings.region ?? String(s.params.region) });
+    const rec = await rewrapSlot(repo.storage, repo.id, repo.keys.master, s, p, systemClock);
+    rotated.push({ old: s.id, new: rec.id, status: slotRotationStatus(rec, systemClock) });
+  }
+  emit(ctx, rotated, () => rotated.map((r) => `Rotated KMS slot ${r.old} -> ${r.new}. ${r.status.message}.`).join('\n'));
+  return 0;
+}

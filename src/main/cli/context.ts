@@ -1,0 +1,103 @@
+/**
+ * What every command shares: global options, the repository location and how to unlock it.
+ *   --repo / MVONO_BACKUP_REPO             where the repository is (path, s3://…, gs://…)
+ *   --password-file / MVONO_BACKUP_PASSWORD            a passphrase slot
+ *   --recovery-key-file / MVONO_BACKUP_RECOVERY_KEY    the printed recovery key
+ *   the OS keychain slot is always tried last (unless --no-keychain)
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { KeychainKekProvider } from '../crypto/slots/keychain.js';
+import { PassphraseKekProvider } from '../crypto/slots/passphrase.js';
+import type { KekProvider } from '../crypto/slots/port.js';
+import { RecoveryKekProvider } from '../crypto/slots/recovery.js';
+import { systemClock } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import { OsKeychain } from '../platform/keychain.js';
+import { Repository } from '../repo/repository.js';
+import { LocalStorage } from '../storage/local.js';
+import type { Storage } from '../storage/port.js';
+import { LazyKmsProvider, kmsSettings } from './kms.js';
+import { CliProgress } from './output.js';
+
+export const GLOBAL_OPTIONS = {
+  repo: { type: 'string', short: 'r' },
+  'password-file': { type: 'string' },
+  'recovery-key-file': { type: 'string' },
+  'no-keychain': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface GlobalValues {
+  repo?: string;
+  'password-file'?: string;
+  'recovery-key-file'?: string;
+  'no-keychain'?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export interface Ctx {
+  values: GlobalValues;
+  signal: AbortSignal;
+  out: (text: string) => void;
+  progress: CliProgress;
+  env: NodeJS.ProcessEnv;
+}
+
+export function repoSpec(ctx: Ctx): string {
+  const spec = ctx.values.repo ?? ctx.env.MVONO_BACKUP_REPO;
+  if (!spec) {
+    throw new AppError('INVALID_INPUT', 'No repository given.', {
+      hint: 'Pass --repo <path|s3://bucket/prefix|gs://bucket/prefix> or set MVONO_BACKUP_REPO.',
+    });
+  }
+  return spec;
+}
+
+export async function storageFor(spec: string, warn: (m: string) => void): Promise<Storage> {
+  if (/^(s3|gs):\/\//.test(spec)) {
+    const { openStorage } = await import('../storage/open.js');
+    return openStorage(spec, { keychain: new OsKeychain(), warn });
+  }
+  const path = spec.startsWith('local:') ? spec.slice('local:'.length) : spec;
+  return new LocalStorage(isAbsolute(path) ? path : resolve(path));
+}
+
+function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new AppError('INVALID_INPUT', `Cannot read the ${what} file ${path}.`, { hint: 'Check the path and its permissions.' });
+  }
+}
+
+export function passphrase(ctx: Ctx): string | undefined {
+  const file = ctx.values['password-file'];
+  if (file) return readSecretFile(file, 'password');
+  return ctx.env.MVONO_BACKUP_PASSWORD || undefined;
+}
+
+export function unlockProviders(ctx: Ctx): KekProvider[] {
+  const out: KekProvider[] = [];
+  const pass = passphrase(ctx);
+  if (pass !== undefined) out.push(new PassphraseKekProvider(pass));
+  const rfile = ctx.values['recovery-key-file'];
+  const rk = rfile ? readSecretFile(rfile, 'recovery key') : ctx.env.MVONO_BACKUP_RECOVERY_KEY;
+  if (rk) out.push(new RecoveryKekProvider(rk));
+  if (!ctx.values['no-keychain']) out.push(new KeychainKekProvider(new OsKeychain()));
+  out.push(new LazyKmsProvider(kmsSettings({}, ctx.env)));
+  return out;
+}
+
+export async function openRepo(ctx: Ctx, opts: { loadIndex?: boolean } = {}): Promise<Repository> {
+  const storage = await storageFor(repoSpec(ctx), (m) => ctx.progress.log('warn', m));
+  return Repository.open(storage, { unlock: unlockProviders(ctx), clock: systemClock, signal: ctx.signal, ...opts });
+}
+
+export function emit(ctx: Ctx, json: unknown, human: () => string): void {
+  if (ctx.values.json) ctx.out(JSON.stringify(json));
+  else if (!ctx.values.quiet) ctx.out(human());
+}

@@ -1,0 +1,191 @@
+/**
+ * backup(): one snapshot from components (file trees, configuration files, database dumps).
+ * Order of writes: packs -> index -> snapshot manifest (the commit point). A crash or cancel at
+ * any moment leaves at most unreferenced packs/index entries that `prune` removes; the snapshot
+ * list never shows a partial backup.
+ */
+import { hostname, userInfo } from 'node:os';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { AppError, throwIfAborted } from '../../platform/errors.js';
+import type { Repository } from '../../repo/repository.js';
+import type { Component, SnapshotKind, SnapshotManifest } from '../../repo/snapshot.js';
+import type { TreeNode } from '../../repo/tree.js';
+import type { DbFacts } from '../../sources/facts.js';
+import { noProgress, type ProgressReporter, ProgressMeter } from '../progress.js';
+import { Archiver } from './archiver.js';
+import { scanTotals } from './scan.js';
+
+export type BackupComponentInput =
+  | { type: 'files' | 'config'; name: string; paths: string[] }
+  | { type: 'postgres' | 'mariadb'; name: string; database: string; dir: string; facts: DbFacts };
+
+export interface BackupOptions {
+  components: BackupComponentInput[];
+  name?: string;
+  plan?: string;
+  kind?: SnapshotKind;
+  tags?: string[];
+  /** Parent snapshot for change detection; default: the newest with the same plan and host. */
+  parent?: SnapshotManifest | null;
+  forceReread?: boolean;
+  signal?: AbortSignal;
+  progress?: ProgressReporter;
+}
+
+export interface BackupResult {
+  snapshot: SnapshotManifest;
+  warnings: string[];
+}
+
+const COMPONENT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+function validate(components: BackupComponentInput[]): void {
+  if (components.length === 0) throw new AppError('INVALID_INPUT', 'Nothing to back up: no components were given.');
+  const seen = new Set<string>();
+  for (const c of components) {
+    if (!COMPONENT_NAME.test(c.name)) {
+      throw new AppError('INVALID_INPUT', `Component name "${c.name}" is not valid (lowercase letters, digits, . _ -).`);
+    }
+    if (seen.has(c.name)) throw new AppError('INVALID_INPUT', `Component "${c.name}" is given twice.`);
+    seen.add(c.name);
+    if ((c.type === 'files' || c.type === 'config') && c.paths.length === 0) {
+      throw new AppError('INVALID_INPUT', `Component "${c.name}" has no paths.`);
+    }
+  }
+}
+
+async function defaultParent(repo: Repository, plan: string | undefined, signal?: AbortSignal) {
+  const host = hostname();
+  const all = await repo.listSnapshots(signal);
+  return all.filter((s) => s.hostname === host && s.plan === plan && s.kind !== 'copy').at(-1);
+}
+
+function componentNode(name: string, subtree: string, mtimeNs: string): TreeNode {
+  return { name, type: 'dir', mode: 0o755, mtimeNs, subtree };
+}
+
+/** Builds a component tree that mirrors absolute paths: /srv/uploads -> srv/uploads. */
+async function filesComponent(
+  arch: Archiver,
+  paths: string[],
+  parentTree: string | undefined,
+  repo: Repository,
+): Promise<string> {
+  interface VDir {
+    children: Map<string, VDir | string>;
+  }
+  const root: VDir = { children: new Map() };
+  for (const p of paths) {
+    const parts = p.split(sep).filter(Boolean);
+    let d = root;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) d.children.set(part, p);
+      else {
+        let next = d.children.get(part);
+        if (typeof next !== 'object') d.children.set(part, (next = { children: new Map() }));
+        d = next;
+      }
+    });
+  }
+  const build = async (d: VDir, realDir: string, parentId: string | undefined): Promise<string> => {
+    const parentNodes = new Map<string, TreeNode>();
+    if (parentId) {
+      for (const n of (await repo.loadTree(parentId).catch(() => ({ nodes: [] }))).nodes) parentNodes.set(n.name, n);
+    }
+    const nodes: TreeNode[] = [];
+    for (const [name, child] of d.children) {
+      const real = `${realDir}${sep}${name}`.replace(/^\/\//, '/');
+      const pn = parentNodes.get(name);
+      if (typeof child === 'string') {
+        const n = await arch.node(child, name, pn);
+        if (n) nodes.push(n);
+      } else {
+        const meta = await arch.dirMeta(real, name);
+        nodes.push({ ...meta, subtree: await build(child, real, pn?.subtree) });
+      }
+    }
+    return arch.saveTree(nodes);
+  };
+  return build(root, '', parentTree);
+}
+
+export async function backup(repo: Repository, opts: BackupOptions): Promise<BackupResult> {
+  validate(opts.components);
+  const signal = opts.signal;
+  const started = repo.clock.now();
+  const t0 = performance.now();
+  const files = opts.components.flatMap((c) => ('paths' in c ? c.paths : [c.dir]));
+  for (const p of files) {
+    if (!isAbsolute(p)) throw new AppError('INVALID_INPUT', `Path "${p}" must be absolute.`);
+  }
+  const lock = await repo.lock(false, `backup ${opts.name ?? opts.plan ?? ''}`.trim(), signal);
+  try {
+    const meter = new ProgressMeter(opts.progress ?? noProgress, 'scanning');
+    const totals = await scanTotals(files, signal);
+    meter.setTotals(totals.bytes, totals.files);
+    meter.setPhase('backing up');
+    const parent = opts.parent === undefined ? await defaultParent(repo, opts.plan, signal) : (opts.parent ?? undefined);
+    const parentRoot = new Map<string, TreeNode>();
+    if (parent) for (const n of (await repo.loadTree(parent.tree, signal)).nodes) parentRoot.set(n.name, n);
+
+    const packer = repo.packer(signal);
+    const arch = new Archiver(repo, packer, meter, { forceReread: opts.forceReread ?? false, signal });
+    const nowNs = (BigInt(started.getTime()) * 1_000_000n).toString();
+    const rootNodes: TreeNode[] = [];
+    const components: Component[] = [];
+    for (const c of opts.components) {
+      const prev = parentRoot.get(c.name)?.subtree;
+      if ('paths' in c) {
+        const abs = c.paths.map((p) => resolve(p));
+        rootNodes.push(componentNode(c.name, await filesComponent(arch, abs, prev, repo), nowNs));
+        components.push({ type: c.type, name: c.name, paths: abs });
+      } else {
+        const node = await arch.node(c.dir, c.name, parentRoot.get(c.name));
+        if (!node?.subtree) throw new AppError('SOURCE_FAILED', `The dump of ${c.database} could not be read from ${dirname(c.dir)}.`);
+        rootNodes.push(componentNode(c.name, node.subtree, nowNs));
+        components.push({ type: c.type, name: c.name, database: c.database, facts: c.facts });
+      }
+    }
+    const tree = await arch.saveTree(rootNodes);
+    meter.setPhase('finishing');
+    await packer.flush();
+    throwIfAborted(signal);
+    await repo.index.save(repo.storage, repo.keys.enc, signal);
+    throwIfAborted(signal);
+    const user = (() => {
+      try {
+        return userInfo().username;
+      } catch {
+        return 'unknown';
+      }
+    })();
+    const snapshot = await repo.saveSnapshot(
+      {
+        version: 1,
+        time: started.toISOString(),
+        hostname: hostname(),
+        username: user,
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.plan ? { plan: opts.plan } : {}),
+        kind: opts.kind ?? 'manual',
+        tags: opts.tags ?? [],
+        ...(parent ? { parent: parent.id } : {}),
+        tree,
+        components,
+        summary: {
+          files: arch.stats.files,
+          dirs: arch.stats.dirs,
+          bytes: arch.stats.bytes,
+          addedBytes: packer.addedBytes,
+          storedBytes: packer.storedBytes,
+          durationMs: Math.round(performance.now() - t0),
+        },
+      },
+      signal,
+    );
+    meter.done();
+    return { snapshot, warnings: arch.stats.warnings };
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Blobs: the unit of dedup. plaintext -> id = HMAC(mac, plaintext) -> payload = codec byte ||
+ * (brotli(plaintext) or plaintext) -> sealed = AES-256-GCM(enc, payload, aad = id bytes).
+ * Incompressible data is detected on a sample and stored raw (fast pass-through).
+ */
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { open, seal } from '../crypto/aead.js';
+import { blobId } from '../crypto/keys.js';
+import { AppError } from '../platform/errors.js';
+import { Codec } from './format.js';
+
+const brotli = promisify(zlib.brotliCompress);
+const unbrotli = promisify(zlib.brotliDecompress);
+const SAMPLE = 64 * 1024;
+
+function brotliOpts(size: number): zlib.BrotliOptions {
+  return {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
+      [zlib.constants.BROTLI_PARAM_LGWIN]: 22,
+    },
+  };
+}
+
+/** Compresses on libuv's thread pool (native threads, off the main thread). */
+export async function encode(plain: Uint8Array): Promise<Buffer> {
+  if (plain.length >= 256) {
+    if (plain.length > SAMPLE * 2) {
+      const sample = zlib.brotliCompressSync(plain.subarray(0, SAMPLE), brotliOpts(SAMPLE));
+      if (sample.length > SAMPLE * 0.97) return withCodec(Codec.Raw, plain);
+    }
+    const c = await brotli(plain, brotliOpts(plain.length));
+    if (c.length < plain.length * 0.97) return withCodec(Codec.Brotli, c);
+  }
+  return withCodec(Codec.Raw, plain);
+}
+
+function withCodec(codec: Codec, body: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(body.length + 1);
+  out[0] = codec;
+  out.set(body, 1);
+  return out;
+}
+
+export async function decode(payload: Uint8Array, what: string): Promise<Buffer> {
+  const body = payload.subarray(1);
+  switch (payload[0]) {
+    case Codec.Raw:
+      return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    case Codec.Brotli:
+      return unbrotli(body);
+    default:
+      throw new AppError('UNSUPPORTED_FORMAT', `${what} uses unknown codec ${payload[0]}.`, {
+        hint: 'It was written by a newer version of Mvono Backup; upgrade to read it.',
+      });
+  }
+}
+
+export interface SealedBlob {
+  id: string;
+  sealed: Buffer;
+  rawLength: number;
+}
+
+export async function sealBlob(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Array, id?: string): Promise<SealedBlob> {
+  const bid = id ?? blobId(keys.mac, plain);
+  const payload = await encode(plain);
+  return { id: bid, sealed: seal(keys.enc, payload, Buffer.from(bid, 'hex')), rawLength: plain.length };
+}
+
+/** Decrypts, decompresses and verifies the id; INTEGRITY on any mismatch. */
+export async function openBlob(keys: { enc: Buffer; mac: Buffer }, id: string, sealed: Uint8Array): Promise<Buffer> {
+  const what = `blob ${id.slice(0, 12)}`;
+  const plain = await decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what);
+  if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
+  return plain;
+}

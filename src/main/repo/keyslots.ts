@@ -1,0 +1,115 @@
+/**
+ * Key slot objects `keys/<slotId>`: the master key wrapped under a KEK from a KekProvider.
+ * Stored as clear JSON (params hold no secrets; see crypto/slots/port.ts). Adding a slot writes a
+ * new object; removing deletes one; the last slot that can open the repository cannot be removed.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, seal } from '../crypto/aead.js';
+import type { KekProvider, SlotParams, SlotType } from '../crypto/slots/port.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError, isAppError } from '../platform/errors.js';
+import type { Storage } from '../storage/port.js';
+import { keyName } from './format.js';
+
+export interface KeySlotRecord {
+  version: 1;
+  id: string;
+  type: SlotType;
+  createdAt: string;
+  rotatedAt?: string;
+  label?: string;
+  params: SlotParams;
+  wrapped: string;
+}
+
+const aad = (repoId: string, slotId: string) => Buffer.from(`mvono-backup key slot ${repoId} ${slotId}`);
+
+export async function listSlots(storage: Storage, signal?: AbortSignal): Promise<KeySlotRecord[]> {
+  const out: KeySlotRecord[] = [];
+  for await (const o of storage.list('keys/', { signal })) {
+    const rec = JSON.parse(Buffer.from(await storage.get(o.name, { signal })).toString('utf8')) as KeySlotRecord;
+    out.push(rec);
+  }
+  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function createSlot(
+  storage: Storage,
+  repoId: string,
+  master: Buffer,
+  provider: KekProvider,
+  clock: Clock,
+  label?: string,
+): Promise<{ record: KeySlotRecord; revealOnce?: string }> {
+  const slotId = randomBytes(8).toString('hex');
+  const made = await provider.create({ repositoryId: repoId, slotId });
+  const record: KeySlotRecord = {
+    version: 1,
+    id: slotId,
+    type: provider.type,
+    createdAt: clock.now().toISOString(),
+    params: made.params,
+    wrapped: seal(made.kek, master, aad(repoId, slotId)).toString('base64'),
+  };
+  if (label) record.label = label;
+  await storage.put(keyName(slotId), Buffer.from(JSON.stringify(record, null, 1)));
+  return made.revealOnce === undefined ? { record } : { record, revealOnce: made.revealOnce };
+}
+
+/** Tries each provider against each slot of its type; WRONG_KEY if none opens. */
+export async function unlockMaster(
+  slots: KeySlotRecord[],
+  repoId: string,
+  providers: KekProvider[],
+): Promise<{ master: Buffer; slot: KeySlotRecord }> {
+  const specific: AppError[] = [];
+  let wrongKey = false;
+  for (const p of providers) {
+    for (const s of slots.filter((x) => x.type === p.type)) {
+      try {
+        const kek = await p.recover(s.params, { repositoryId: repoId, slotId: s.id });
+        const master = open(kek, Buffer.from(s.wrapped, 'base64'), aad(repoId, s.id), `key slot ${s.id}`);
+        return { master, slot: s };
+      } catch (e) {
+        if (isAppError(e, 'INTEGRITY')) wrongKey = true;
+        else if (isAppError(e)) specific.push(e);
+        else throw e;
+      }
+    }
+  }
+  const details = specific.map((e) => e.message).join(' ');
+  if (!wrongKey && specific.length > 0) throw specific[0];
+  const have = [...new Set(slots.map((s) => s.type))].join(', ') || 'none';
+  const tried = providers.map((p) => p.type).join(', ') || 'none';
+  throw new AppError(
+    'WRONG_KEY',
+    `None of the given keys opens this repository (tried: ${tried}; slots: ${have}).${details ? ` Also: ${details}` : ''}`,
+    {
+      hint: 'Check the passphrase (--password-file / MVONO_BACKUP_PASSWORD), or use the recovery key (--recovery-key-file).',
+    },
+  );
+}
+
+export async function rewrapSlot(
+  storage: Storage,
+  repoId: string,
+  master: Buffer,
+  slot: KeySlotRecord,
+  provider: KekProvider,
+  clock: Clock,
+): Promise<KeySlotRecord> {
+  if (!provider.rotate) throw new AppError('INVALID_INPUT', `Key slots of type ${slot.type} cannot be rotated.`);
+  const params = await provider.rotate(slot.params, { repositoryId: repoId, slotId: slot.id });
+  const kek = await provider.recover(params, { repositoryId: repoId, slotId: slot.id });
+  const newId = randomBytes(8).toString('hex');
+  const record: KeySlotRecord = {
+    ...slot,
+    id: newId,
+    params,
+    rotatedAt: clock.now().toISOString(),
+    wrapped: seal(kek, master, aad(repoId, newId)).toString('base64'),
+  };
+  await storage.put(keyName(newId), Buffer.from(JSON.stringify(record, null, 1)));
+  await storage.delete(keyName(slot.id));
+  return record;
+}

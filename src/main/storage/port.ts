@@ -1,0 +1,54 @@
+/**
+ * The storage port: the only thing the repository knows about where bytes live.
+ *
+ * Names are relative keys made of [a-z0-9/._-] segments separated by '/', e.g. "data/ab/ab12…",
+ * "snapshots/<id>", "config". Adapters map them to files, S3 keys or GCS objects under a prefix.
+ *
+ * Semantics every adapter must honour (checked by test/storage/suite.ts, which every adapter runs):
+ * - put: write-once. Visible atomically or not at all (a reader never sees a partial object).
+ *   If the name exists: throws StorageError ALREADY_EXISTS and leaves the object untouched
+ *   (adapters on services without conditional writes check first and document the race).
+ * - get: the whole object, or `length` bytes from `offset`. Missing: NOT_FOUND.
+ *   A range beyond the end returns what exists (possibly empty); offset past the end: empty.
+ * - stat: size of an object. Missing: NOT_FOUND.
+ * - list: every object whose name starts with `prefix`, in any order, each exactly once, paging
+ *   handled inside. A missing prefix lists nothing.
+ * - delete: removes the object. Missing is not an error (idempotent).
+ * - Every call takes an AbortSignal; once it fires the call rejects with CANCELLED promptly.
+ * - Errors are StorageErrors (see errors.ts) whose codes say whether retrying can help:
+ *   only TRANSIENT is retried (retry.ts). Messages name the location, never credentials.
+ */
+export interface ObjectInfo {
+  name: string;
+  size: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface GetOptions extends CallOptions {
+  offset?: number;
+  length?: number;
+}
+
+export interface Storage {
+  /** Human-readable location for messages and the console, e.g. "s3://bucket/prefix". No secrets. */
+  readonly location: string;
+  put(name: string, data: Uint8Array, opts?: CallOptions): Promise<void>;
+  get(name: string, opts?: GetOptions): Promise<Uint8Array>;
+  stat(name: string, opts?: CallOptions): Promise<ObjectInfo>;
+  list(prefix: string, opts?: CallOptions): AsyncIterable<ObjectInfo>;
+  delete(name: string, opts?: CallOptions): Promise<void>;
+  /** Releases sockets/handles. Optional. */
+  close?(): Promise<void>;
+}
+
+const NAME_RE = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/** Validates an object name (guards adapters against path traversal and odd keys). */
+export function assertValidName(name: string): void {
+  if (!NAME_RE.test(name) || name.includes('..')) {
+    throw new TypeError(`invalid object name: ${JSON.stringify(name)}`);
+  }
+}

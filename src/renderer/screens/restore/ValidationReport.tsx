@@ -1,0 +1,58 @@
+/** The post-restore validation table: each table match / mismatch / missing. */
+import type { Job } from '../../../shared/contract/index.js';
+import { Badge, Empty, NotAvailable } from '../../components/ui.js';
+import { formatCount } from '../../lib/format.js';
+import { readValidation } from './validation.js';
+
+const TONE = { match: 'ok', mismatch: 'bad', missing: 'bad' } as const;
+
+export function ValidationReport({ job }: { job: Job }) {
+  const v = readValidation(job);
+  if (!v)
+    return (
+      <NotAvailable
+        what="The validation report"
+        detail="The restore finished, but the host did not return a validation report for it."
+      />
+    );
+  const bad = v.rows.filter((r) => r.status !== 'match').length;
+  const ok = v.ok ?? (bad === 0 && v.schemaMatch !== false);
+  return (
+    <div>
+      <p className={ok ? 'banner banner-ok' : 'banner banner-bad'} role="status">
+        {ok
+          ? `Validation passed: all ${v.rows.length} tables match the backup.`
+          : `Validation found ${bad} table(s) that do not match the backup.`}
+        {v.schemaMatch === true ? ' The schema matches.' : v.schemaMatch === false ? ' The schema differs.' : ''}
+      </p>
+      {v.rows.length === 0 ? (
+        <Empty>No tables were compared.</Empty>
+      ) : (
+        <table className="table compact" aria-label="Validation report">
+          <thead>
+            <tr>
+              <th scope="col">Table</th>
+              <th scope="col">Result</th>
+              <th scope="col">Rows in backup</th>
+              <th scope="col">Rows restored</th>
+            </tr>
+          </thead>
+          <tbody>
+            {v.rows.map((r) => (
+              <tr key={r.name}>
+                <th scope="row" className="mono">
+                  {r.name}
+                </th>
+                <td>
+                  <Badge tone={TONE[r.status]}>{r.status}</Badge>
+                </td>
+                <td>{r.expectedRows == null ? '—' : formatCount(r.expectedRows)}</td>
+                <td>{r.actualRows == null ? '—' : formatCount(r.actualRows)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { LocalStorage } from '../../src/main/storage/local.js';
+import { collect, rejectsWith, storageSuite } from './suite.js';
+
+async function fresh(): Promise<{ dir: string; storage: LocalStorage; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mvono-local-'));
+  return {
+    dir,
+    storage: new LocalStorage(join(dir, 'repo')),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+storageSuite('local', fresh, { paging: true, exclusiveCreate: true });
+
+describe('LocalStorage specifics', () => {
+  it('leaves no temp files behind and ignores foreign dot-files in list', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    try {
+      await storage.put('data/ab/x', new Uint8Array([1]));
+      await rejectsWith(storage.put('data/ab/x', new Uint8Array([2])), 'ALREADY_EXISTS');
+      assert.deepEqual(await readdir(join(dir, 'repo', 'data', 'ab')), ['x']);
+      await writeFile(join(dir, 'repo', 'data', 'ab', '.tmp-stale'), 'junk');
+      await writeFile(join(dir, 'repo', 'data', 'ab', 'UPPER'), 'junk');
+      assert.deepEqual(await collect(storage.list('data/')), [{ name: 'data/ab/x', size: 1 }]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('removes directories a delete leaves empty', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    try {
+      await storage.put('data/ab/x', new Uint8Array([1]));
+      await storage.delete('data/ab/x');
+      assert.deepEqual(await readdir(join(dir, 'repo')), []);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('maps a denied write (EACCES, or EROFS as root) to PERMISSION_DENIED naming the path', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    const target = join(dir, 'repo');
+    let mounted = false;
+    try {
+      await mkdir(target, { recursive: true });
+      if (process.getuid?.() === 0) {
+        mounted = tryMount(['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', target]);
+        if (!mounted) return checkMapping('EACCES', 'PERMISSION_DENIED');
+      } else {
+        await chmod(target, 0o500);
+      }
+      const e = await rejectsWith(storage.put('data/x', new Uint8Array([1])), 'PERMISSION_DENIED');
+      assert.ok(e.message.includes(target), e.message);
+      assert.ok(e.hint);
+    } finally {
+      if (mounted) execFileSync('umount', [target]);
+      await chmod(target, 0o700).catch(() => {});
+      await cleanup();
+    }
+  });
+
+  it('maps a full disk (ENOSPC) to NO_SPACE and leaves no partial object', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    const target = join(dir, 'repo');
+    let mounted = false;
+    try {
+      await mkdir(target, { recursive: true });
+      mounted = process.getuid?.() === 0 && tryMount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', target]);
+      if (!mounted) return checkMapping('ENOSPC', 'NO_SPACE');
+      const e = await rejectsWith(storage.put('data/huge', new Uint8Array(4 * 1024 * 1024)), 'NO_SPACE');
+      assert.ok(e.hint);
+      await rejectsWith(storage.stat('data/huge'), 'NOT_FOUND');
+      assert.deepEqual(await readdir(join(target, 'data')), []);
+    } finally {
+      if (mounted) execFileSync('umount', [target]);
+      await cleanup();
+    }
+  });
+});
+
+/** Mounts (root only); false when the environment forbids it. */
+function tryMount(args: string[]): boolean {
+  try {
+    execFileSync('mount', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fallback where no real failing filesystem can be arranged: the errno mapping itself. */
+function checkMapping(errno: string, code: string): void {
+  const storage = new LocalStorage('/nonexistent-root');
+  const mapper = storage as unknown as { mapError(e: unknown, w: string, p: string): { code: string } };
+  assert.equal(mapper.mapError(Object.assign(new Error(errno), { code: errno }), 'write', '/x').code, code);
+}
