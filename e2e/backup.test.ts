@@ -57,7 +57,9 @@ test('a manual backup of all components ends Completed in the backup list', asyn
     });
     await page.getByText('Backup completed.').waitFor();
     await shot(page, '12-manual-backup-completed');
-    const row = page.getByRole('table', { name: 'Backups' }).getByRole('row', { name: new RegExp(backupName) });
+    const row = page
+      .getByRole('table', { name: 'Backups' })
+      .getByRole('row', { name: new RegExp(backupName) });
     await row.getByText('Completed').waitFor();
     assert.match((await row.textContent()) ?? '', /Database|File uploads|Configuration/);
   });

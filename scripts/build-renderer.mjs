@@ -17,7 +17,8 @@ const preferTypeScript = {
   name: 'mvono-prefer-ts-source',
   enforce: 'pre',
   resolveId(source, importer) {
-    if (!importer || !/\.tsx?$/.test(importer) || !source.startsWith('.') || !source.endsWith('.js')) return null;
+    if (!importer || !/\.tsx?$/.test(importer) || !source.startsWith('.') || !source.endsWith('.js'))
+      return null;
     const base = resolve(dirname(importer), source.slice(0, -3));
     for (const ext of ['.ts', '.tsx']) if (existsSync(base + ext)) return base + ext;
     return null;

@@ -23,7 +23,9 @@ export interface RunningConsole {
 
 const URL_RE = /(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/;
 
-export async function startConsole(opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningConsole> {
+export async function startConsole(
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<RunningConsole> {
   const home = mkdtempSync(join(tmpdir(), 'mvono-e2e-'));
   const dev = process.env.MVONO_E2E_SERVER === 'dev';
   const args = dev

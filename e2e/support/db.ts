@@ -2,7 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const conn = { host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432), user: process.env.PGUSER ?? 'postgres' };
+const conn = {
+  host: process.env.PGHOST ?? '127.0.0.1',
+  port: Number(process.env.PGPORT ?? 5432),
+  user: process.env.PGUSER ?? 'postgres',
+};
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
   const c = new pg.Client({ ...conn, database });
@@ -32,17 +36,24 @@ export async function scratchDb(): Promise<ScratchDb> {
   });
   await admin(async (c) => {
     await c.query('CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL, email text)');
-    await c.query('CREATE TABLE invoice (id serial PRIMARY KEY, customer_id int REFERENCES customer(id), amount numeric(12,2))');
+    await c.query(
+      'CREATE TABLE invoice (id serial PRIMARY KEY, customer_id int REFERENCES customer(id), amount numeric(12,2))',
+    );
     await c.query(
       "INSERT INTO customer (name, email) SELECT 'Customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 200) g",
     );
-    await c.query('INSERT INTO invoice (customer_id, amount) SELECT 1 + (g % 200), g * 1.5 FROM generate_series(1, 1000) g');
+    await c.query(
+      'INSERT INTO invoice (customer_id, amount) SELECT 1 + (g % 200), g * 1.5 FROM generate_series(1, 1000) g',
+    );
   }, name);
   return {
     name,
     staging,
     count: (table, database = name) =>
-      admin(async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? -1), database),
+      admin(
+        async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? -1),
+        database,
+      ),
     drop: (table) => admin(async (c) => void (await c.query(`DROP TABLE ${table} CASCADE`)), name),
     cleanup: () =>
       admin(async (c) => {

@@ -22,7 +22,10 @@ const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }
 const home = process.env.MVONO_HOME ?? mkdtempSync(join(tmpdir(), 'mvono-dev-'));
 mkdirSync(home, { recursive: true });
 const db = openCatalog(join(home, 'catalog.db'));
-const host = createHost({ db, keychain: new OsKeychain(`mvono-backup-dev-${randomBytes(4).toString('hex')}`) });
+const host = createHost({
+  db,
+  keychain: new OsKeychain(`mvono-backup-dev-${randomBytes(4).toString('hex')}`),
+});
 const staticDir = fileURLToPath(new URL('../../renderer', import.meta.url));
 const handle = await startServe({ host, port: Number(values.port), staticDir });
 process.stdout.write(`Mvono Backup Console (development stand-in): ${handle.url}\n`);

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fill, totp } from './browser.js';
 
-export const ADMIN = { username: 'admin', password: 'correct horse battery staple', displayName: 'System Administrator' };
+export const ADMIN = {
+  username: 'admin',
+  password: 'correct horse battery staple',
+  displayName: 'System Administrator',
+};
 
 export interface Admin {
   username: string;
@@ -115,14 +119,18 @@ export async function firstRunSetup(page: Page, url: string, o: SetupOptions): P
   return { username: ADMIN.username, password: ADMIN.password, secret };
 }
 
-export async function signIn(page: Page, url: string, user: { username: string; password: string; secret: string }): Promise<void> {
+export async function signIn(
+  page: Page,
+  url: string,
+  user: { username: string; password: string; secret: string },
+): Promise<void> {
   await page.goto(url);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await fill(page, 'Username', user.username);
   await fill(page, 'Password', user.password);
   await fill(page, 'Authenticator code', await totp(user.secret));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+  await page.getByRole('navigation', { name: 'Sections', exact: true }).waitFor();
 }
 
 export async function signOut(page: Page): Promise<void> {
@@ -157,6 +165,6 @@ export async function addUserAndEnroll(
   await page.getByRole('button', { name: 'Confirm authenticator' }).click();
   await page.getByLabel('I have saved these recovery codes').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+  await page.getByRole('navigation', { name: 'Sections', exact: true }).waitFor();
   return { username: user.username, password: user.password, secret };
 }

@@ -1,6 +1,6 @@
 /** Larger UI steps: manual backup, connection profiles, opening screens. */
 import type { Page } from 'playwright-core';
-import { answerStepUp, type Admin } from './flows.js';
+import { type Admin, answerStepUp } from './flows.js';
 
 export function go(page: Page, origin: string, route: string): Promise<unknown> {
   return page.goto(`${origin}/#/${route}`);
@@ -43,7 +43,13 @@ export async function addProfile(
 }
 
 /** Changes the port of a connection profile (e.g. to a closed one, to make a backup fail). */
-export async function setProfilePort(page: Page, origin: string, admin: Admin, profileName: RegExp, port: number): Promise<void> {
+export async function setProfilePort(
+  page: Page,
+  origin: string,
+  admin: Admin,
+  profileName: RegExp,
+  port: number,
+): Promise<void> {
   await go(page, origin, 'settings/profiles');
   await page.getByRole('row', { name: profileName }).getByRole('button', { name: 'Change' }).click();
   const form = page.getByRole('form', { name: /^Change / });

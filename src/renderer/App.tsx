@@ -70,8 +70,7 @@ export function App() {
     try {
       await api['auth.logout']({});
     } finally {
-      qc.clear();
-      void qc.invalidateQueries({ queryKey: ['auth.status'] });
+      await qc.resetQueries();
     }
   };
   return (

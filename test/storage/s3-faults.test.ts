@@ -51,13 +51,14 @@ describe('S3 error mapping and retry against radosgw', { skip: s3Skip }, () => {
     const bad = new S3Storage(
       s3Options(bucket, { prefix, credentials: { accessKeyId: keyId, secretAccessKey: SECRET } }),
     );
-    for (const p of [
-      bad.get('config'),
-      bad.stat('config'),
-      bad.put('other', enc('y')),
-      collect(bad.list('')),
-    ]) {
-      const e = await capture(p, 'PERMISSION_DENIED');
+    const calls = [
+      () => bad.get('config'),
+      () => bad.stat('config'),
+      () => bad.put('other', enc('y')),
+      () => collect(bad.list('')),
+    ];
+    for (const call of calls) {
+      const e = await capture(call(), 'PERMISSION_DENIED');
       assert.ok(e.message.includes(bucket), e.message);
       assert.match(e.hint ?? '', /access key|IAM/);
     }
@@ -70,8 +71,14 @@ describe('S3 error mapping and retry against radosgw', { skip: s3Skip }, () => {
 
   it('maps a missing bucket to CONFIG with a hint to create it', async () => {
     const s = new S3Storage(s3Options(`${bucket}-missing`));
-    for (const p of [s.get('config'), s.stat('config'), s.put('config', enc('x')), collect(s.list(''))]) {
-      const e = await capture(p, 'CONFIG');
+    const calls = [
+      () => s.get('config'),
+      () => s.stat('config'),
+      () => s.put('config', enc('x')),
+      () => collect(s.list('')),
+    ];
+    for (const call of calls) {
+      const e = await capture(call(), 'CONFIG');
       assert.ok(e.message.includes(`${bucket}-missing`), e.message);
       assert.match(e.hint ?? '', /Create the bucket/);
     }

@@ -2,5 +2,10 @@
 import type { Command } from './command.js';
 
 export async function extraCommands(): Promise<Command[]> {
-  return [];
+  const [{ serveCmd }, { agentCmd }, tools] = await Promise.all([
+    import('./commands/serve.js'),
+    import('./commands/agent.js'),
+    import('./commands/app-tools.js'),
+  ]);
+  return [serveCmd, agentCmd, tools.auditCmd, tools.storageCmd, tools.schemaHistoryCmd];
 }

@@ -37,6 +37,19 @@ export async function encode(plain: Uint8Array): Promise<Buffer> {
   return withCodec(Codec.Raw, plain);
 }
 
+/** Same as encode(), on the calling thread (used inside crypto workers). */
+export function encodeSync(plain: Uint8Array): Buffer {
+  if (plain.length >= 256) {
+    if (plain.length > SAMPLE * 2) {
+      const sample = zlib.brotliCompressSync(plain.subarray(0, SAMPLE), brotliOpts(SAMPLE));
+      if (sample.length > SAMPLE * 0.97) return withCodec(Codec.Raw, plain);
+    }
+    const c = zlib.brotliCompressSync(plain, brotliOpts(plain.length));
+    if (c.length < plain.length * 0.97) return withCodec(Codec.Brotli, c);
+  }
+  return withCodec(Codec.Raw, plain);
+}
+
 function withCodec(codec: Codec, body: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(body.length + 1);
   out[0] = codec;
@@ -58,6 +71,16 @@ export async function decode(payload: Uint8Array, what: string): Promise<Buffer>
   }
 }
 
+function decodeSync(payload: Uint8Array, what: string, rawLength?: number): Buffer {
+  const body = payload.subarray(1);
+  if (payload[0] === Codec.Raw) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // One output chunk of the known size: ~1.5x faster than zlib's default 16 KiB pieces.
+  if (payload[0] === Codec.Brotli) return zlib.brotliDecompressSync(body, { chunkSize: Math.max(64 * 1024, rawLength ?? body.length * 4) });
+  throw new AppError('UNSUPPORTED_FORMAT', `${what} uses unknown codec ${payload[0]}.`, {
+    hint: 'It was written by a newer version of Mvono Backup; upgrade to read it.',
+  });
+}
+
 export interface SealedBlob {
   id: string;
   sealed: Buffer;
@@ -74,6 +97,18 @@ export async function sealBlob(keys: { enc: Buffer; mac: Buffer }, plain: Uint8A
 export async function openBlob(keys: { enc: Buffer; mac: Buffer }, id: string, sealed: Uint8Array): Promise<Buffer> {
   const what = `blob ${id.slice(0, 12)}`;
   const plain = await decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what);
+  if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
+  return plain;
+}
+
+/** Synchronous twins for crypto workers (they are off the main thread already). */
+export function sealBlobSync(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Array, id: string): SealedBlob {
+  return { id, sealed: seal(keys.enc, encodeSync(plain), Buffer.from(id, 'hex')), rawLength: plain.length };
+}
+
+export function openBlobSync(keys: { enc: Buffer; mac: Buffer }, id: string, sealed: Uint8Array, rawLength?: number): Buffer {
+  const what = `blob ${id.slice(0, 12)}`;
+  const plain = decodeSync(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what, rawLength);
   if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
   return plain;
 }

@@ -48,6 +48,7 @@ export class PackBuilder {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(sealedHeader.length);
     const data = Buffer.concat([...this.parts, sealedHeader, len]);
+    this.parts = []; // the pack's bytes now live in `data` only
     return { id: createHash('sha256').update(data).digest('hex'), data, entries: this.entries };
   }
 }

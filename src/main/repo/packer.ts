@@ -11,6 +11,7 @@ import { sealBlob } from './blob.js';
 import { type BlobType, packName, TARGET_PACK_SIZE } from './format.js';
 import type { MasterIndex } from './index-store.js';
 import { PackBuilder } from './pack.js';
+import type { CryptoPool } from './workers/pool.js';
 
 class Semaphore {
   private waiters: (() => void)[] = [];
@@ -51,9 +52,10 @@ export class Packer {
     private readonly keys: { enc: Buffer; mac: Buffer },
     private readonly index: MasterIndex,
     private readonly signal?: AbortSignal,
+    private readonly pool?: CryptoPool,
     opts: { maxSealing?: number; maxUploads?: number } = {},
   ) {
-    this.sealing = new Semaphore(opts.maxSealing ?? 4);
+    this.sealing = new Semaphore(opts.maxSealing ?? (pool ? 8 : 4));
     this.uploadSlots = new Semaphore(opts.maxUploads ?? 2);
   }
 
@@ -81,6 +83,37 @@ export class Packer {
       this.sealing.give();
     }
     return { id, added: true };
+  }
+
+  /**
+   * Stores a data chunk through the worker pool: the worker computes the id; the chunk is sealed
+   * there only if it is new. Without a pool, the same work runs here (save()).
+   */
+  async saveChunk(type: BlobType, plain: Uint8Array): Promise<SaveResult> {
+    if (!this.pool) return this.save(type, plain);
+    if (this.error) throw this.error;
+    throwIfAborted(this.signal);
+    await this.sealing.take();
+    try {
+      const h = await this.pool.hash(plain);
+      if (this.has(h.id)) {
+        h.drop();
+        return { id: h.id, added: false };
+      }
+      this.inFlight.add(h.id);
+      try {
+        const b = await h.seal();
+        this.current.add(type, h.id, b.sealed, b.rawLength);
+        this.addedBytes += b.rawLength;
+      } catch (e) {
+        this.inFlight.delete(h.id);
+        throw e;
+      }
+      if (this.current.bytes >= TARGET_PACK_SIZE) await this.rotate();
+      return { id: h.id, added: true };
+    } finally {
+      this.sealing.give();
+    }
   }
 
   private async rotate(): Promise<void> {

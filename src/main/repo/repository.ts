@@ -21,6 +21,7 @@ import { openJson, putContentAddressed } from './objects.js';
 import { Packer } from './packer.js';
 import type { SnapshotManifest, StoredManifest } from './snapshot.js';
 import { decodeTree, type Tree } from './tree.js';
+import { CryptoPool } from './workers/pool.js';
 
 export interface RepoConfig {
   format: string;
@@ -71,6 +72,7 @@ export class Repository {
   readonly index = new MasterIndex();
   private readonly treeCache = new Map<string, Tree>();
   readonly gear: Uint32Array;
+  private cryptoPool: CryptoPool | undefined;
 
   private constructor(
     readonly storage: Storage,
@@ -150,8 +152,19 @@ export class Repository {
     (this as { index: MasterIndex }).index = fresh;
   }
 
+  /** Worker threads for hashing, compression, encryption and verification (started on first use). */
+  pool(): CryptoPool {
+    this.cryptoPool ??= new CryptoPool({ enc: this.keys.enc, mac: this.keys.mac });
+    return this.cryptoPool;
+  }
+
   packer(signal?: AbortSignal): Packer {
-    return new Packer(this.storage, this.keys, this.index, signal);
+    return new Packer(this.storage, this.keys, this.index, signal, this.pool());
+  }
+
+  /** Decrypts and verifies a blob already read from its pack (in a worker). */
+  openSealed(id: string, sealed: Uint8Array, rawLength?: number): Promise<Buffer> {
+    return this.pool().open(id, sealed, rawLength);
   }
 
   lock(exclusive: boolean, purpose: string, signal?: AbortSignal): Promise<RepoLock> {
@@ -240,6 +253,8 @@ export class Repository {
   }
 
   async close(): Promise<void> {
+    await this.cryptoPool?.close();
+    this.cryptoPool = undefined;
     await this.storage.close?.();
   }
 }

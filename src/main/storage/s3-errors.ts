@@ -89,8 +89,10 @@ export function mapS3Error(e: unknown, ctx: S3ErrorContext, signal?: AbortSignal
   if (e instanceof StorageError) return e;
   if (signal?.aborted) return cancelledError();
   const s = shape(e);
-  const name = s.Code ?? s.name ?? 'Unknown';
   const status = s.$metadata?.httpStatusCode;
+  const rawName = s.Code ?? s.name ?? 'Unknown';
+  // HEAD responses have no body: the SDK names them "Unknown"/"NotFound"/"Forbidden" by status.
+  const name = rawName === 'Unknown' && status !== undefined ? `HTTP ${status}` : rawName;
   const opts = { cause: e };
   const via = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
   if (name === 'AbortError') return cancelledError();

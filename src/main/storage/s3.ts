@@ -62,28 +62,32 @@ export interface S3StorageOptions {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Checks an endpoint URL: https anywhere, http only on loopback (with a warning). */
-export function checkEndpoint(endpoint: string, warn?: (m: string) => void): URL {
+export function checkEndpoint(endpoint: string, warn?: (m: string) => void, service = 'S3'): URL {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new StorageError('CONFIG', 'The S3 endpoint is not a valid URL.', {
+    throw new StorageError('CONFIG', `The ${service} endpoint is not a valid URL.`, {
       hint: 'Use e.g. https://s3.example.net or, for a local test server, http://127.0.0.1:7480.',
     });
   }
   if (url.username || url.password) {
-    throw new StorageError('CONFIG', 'The S3 endpoint URL must not contain a user name or password.', {
-      hint: 'Store the access keys in the keychain and name the entry with credentials=<name>.',
-    });
+    throw new StorageError(
+      'CONFIG',
+      `The ${service} endpoint URL must not contain a user name or password.`,
+      {
+        hint: 'Store the access keys in the keychain and name the entry with credentials=<name>.',
+      },
+    );
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) {
     warn?.(
-      `S3 endpoint ${url.origin} uses plain HTTP; accepted only because it is on this machine (loopback).`,
+      `${service} endpoint ${url.origin} uses plain HTTP; accepted only because it is on this machine (loopback).`,
     );
     return url;
   }
-  throw new StorageError('CONFIG', `The S3 endpoint ${url.protocol}//${url.host} is not HTTPS.`, {
+  throw new StorageError('CONFIG', `The ${service} endpoint ${url.protocol}//${url.host} is not HTTPS.`, {
     hint: 'Use an https:// endpoint; plain http is accepted only for 127.0.0.1, localhost or ::1.',
   });
 }
@@ -124,6 +128,8 @@ export class S3Storage implements Storage {
       requestHandler: {
         requestTimeout: opts.requestTimeoutMs ?? 60_000,
         connectionTimeout: opts.connectTimeoutMs ?? 10_000,
+        // Without this the SDK only logs a warning and a hung server hangs the backup forever.
+        throwOnRequestTimeout: true,
       },
     });
   }

@@ -33,7 +33,10 @@ export function useCall<K extends CallName>(
 }
 
 /** Calls a method; on MFA_REQUIRED prompts for a TOTP code (auth.stepUp) and tries once more. */
-export async function callWithStepUp<K extends CallName>(method: K, input: CallInput<K>): Promise<CallOutput<K>> {
+export async function callWithStepUp<K extends CallName>(
+  method: K,
+  input: CallInput<K>,
+): Promise<CallOutput<K>> {
   const fn = api[method] as (i: CallInput<K>) => Promise<CallOutput<K>>;
   try {
     return await fn(input);

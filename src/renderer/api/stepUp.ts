@@ -10,6 +10,7 @@ export function registerStepUpAsker(fn: Asker | undefined): void {
 }
 
 export function requestStepUp(reason: string): Promise<string> {
-  if (!asker) return Promise.reject(new Error('A fresh authenticator code is needed, but no prompt is available.'));
+  if (!asker)
+    return Promise.reject(new Error('A fresh authenticator code is needed, but no prompt is available.'));
   return asker(reason);
 }

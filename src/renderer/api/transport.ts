@@ -2,12 +2,13 @@
  * Picks the transport: `window.api` (Electron preload) when present, else HTTP to
  * `mvono-backup serve` (POST /rpc, SSE /events) with the per-launch token from the URL fragment.
  */
+
+import type { Transport } from '../../shared/client.js';
 import type { EventName, EventPayload } from '../../shared/contract/events.js';
 import { EVENT_NAMES } from '../../shared/contract/events.js';
 import type { CallName } from '../../shared/contract/index.js';
 import type { RpcResponse } from '../../shared/contract/rpc.js';
 import { TOKEN_HEADER } from '../../shared/contract/rpc.js';
-import type { Transport } from '../../shared/client.js';
 import type { WindowApi } from '../../shared/window-api.js';
 
 export type AnyEventHandler = (event: EventName, payload: unknown) => void;
@@ -40,7 +41,11 @@ function electronApi(): WindowApi | undefined {
   return w.api && typeof w.api.call === 'function' ? w.api : undefined;
 }
 
-function failure(code: 'UNAUTHENTICATED' | 'TRANSIENT' | 'INTERNAL', message: string, hint?: string): RpcResponse {
+function failure(
+  code: 'UNAUTHENTICATED' | 'TRANSIENT' | 'INTERNAL',
+  message: string,
+  hint?: string,
+): RpcResponse {
   return { ok: false, error: hint ? { code, message, hint } : { code, message } };
 }
 

@@ -18,7 +18,8 @@ export function ContactsPanel() {
                 {c.name ? <span> · {c.name}</span> : null}
                 {c.email ? (
                   <div className="contact-line">
-                    <a href={`mailto:${c.email}`}>{c.email}</a> <CopyButton text={c.email} label={`${c.role} email`} />
+                    <a href={`mailto:${c.email}`}>{c.email}</a>{' '}
+                    <CopyButton text={c.email} label={`${c.role} email`} />
                   </div>
                 ) : null}
                 {c.phone ? (
@@ -37,7 +38,9 @@ export function ContactsPanel() {
               <li key={s.order}>{s.title}</li>
             ))}
           </ol>
-          <p className="small">In an emergency requiring immediate assistance, call the system administrator's mobile.</p>
+          <p className="small">
+            In an emergency requiring immediate assistance, call the system administrator's mobile.
+          </p>
         </>
       ) : null}
     </aside>

@@ -19,7 +19,8 @@ export function Enroll({ enrollment, onDone }: { enrollment: Enrollment; onDone:
         <h2>Save your recovery codes</h2>
         <p>
           <strong>They are shown only this once.</strong> Each code signs you in once if you lose your
-          authenticator. Store them somewhere safe and offline (a password manager or a printed copy in a safe).
+          authenticator. Store them somewhere safe and offline (a password manager or a printed copy in a
+          safe).
         </p>
         <ul className="recovery-codes" aria-label="Recovery codes">
           {codes.map((c) => (
@@ -32,8 +33,8 @@ export function Enroll({ enrollment, onDone }: { enrollment: Enrollment; onDone:
           <CopyButton text={codes.join('\n')} label="all recovery codes" />
         </div>
         <label className="check">
-          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have saved these
-          recovery codes
+          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have saved
+          these recovery codes
         </label>
         <div className="form-actions">
           <Button variant="primary" disabled={!saved} onClick={onDone}>
@@ -66,7 +67,12 @@ export function Enroll({ enrollment, onDone }: { enrollment: Enrollment; onDone:
         <li>Enter the 6-digit code the app shows.</li>
       </ol>
       <div className="enroll-grid">
-        <img src={enrollment.qrDataUrl} alt="QR code to add this console to your authenticator app" width={200} height={200} />
+        <img
+          src={enrollment.qrDataUrl}
+          alt="QR code to add this console to your authenticator app"
+          width={200}
+          height={200}
+        />
         <div>
           <p className="label">Secret key (if you cannot scan)</p>
           <p>

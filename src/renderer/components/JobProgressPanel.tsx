@@ -56,7 +56,10 @@ export function JobProgressPanel(props: {
           aria-valuemax={100}
           {...(pct !== undefined ? { 'aria-valuenow': pct } : {})}
         >
-          <div className={pct === undefined ? 'bar-fill indeterminate' : 'bar-fill'} style={{ width: `${pct ?? 30}%` }} />
+          <div
+            className={pct === undefined ? 'bar-fill indeterminate' : 'bar-fill'}
+            style={{ width: `${pct ?? 30}%` }}
+          />
         </div>
       ) : null}
       <dl className="stats">
@@ -80,7 +83,9 @@ export function JobProgressPanel(props: {
         </div>
         <div>
           <dt>Time left</dt>
-          <dd>{active && progress?.etaSeconds !== undefined ? formatDuration(progress.etaSeconds * 1000) : '—'}</dd>
+          <dd>
+            {active && progress?.etaSeconds !== undefined ? formatDuration(progress.etaSeconds * 1000) : '—'}
+          </dd>
         </div>
       </dl>
       {active && progress?.current ? (
@@ -110,8 +115,8 @@ export function JobProgressPanel(props: {
         }}
       >
         <p>
-          “{j.title}” stops as soon as possible. Nothing half-written becomes visible: no partial backup appears in
-          the list, and a restore leaves what it already wrote.
+          “{j.title}” stops as soon as possible. Nothing half-written becomes visible: no partial backup
+          appears in the list, and a restore leaves what it already wrote.
         </p>
       </ConfirmDialog>
     </section>

@@ -1,5 +1,10 @@
 /** A small inline SVG trend line; the last point is marked. Values are described for screen readers. */
-export function Sparkline(props: { values: number[]; label: string; format: (n: number) => string; width?: number }) {
+export function Sparkline(props: {
+  values: number[];
+  label: string;
+  format: (n: number) => string;
+  width?: number;
+}) {
   const w = props.width ?? 96;
   const h = 24;
   const vals = props.values;

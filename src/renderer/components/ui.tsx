@@ -3,7 +3,9 @@ import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { errorText, isNotAvailable } from '../api/client.js';
 
 export function Button(
-  props: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'danger' | 'quiet' | 'default' },
+  props: React.ButtonHTMLAttributes<HTMLButtonElement> & {
+    variant?: 'primary' | 'danger' | 'quiet' | 'default';
+  },
 ) {
   const { variant = 'default', className, type = 'button', ...rest } = props;
   return <button type={type} className={`btn btn-${variant} ${className ?? ''}`} {...rest} />;
@@ -18,7 +20,8 @@ export function Field(props: {
   const id = useId();
   const helpId = `${id}-help`;
   const errId = `${id}-err`;
-  const describedBy = [props.help ? helpId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [props.help ? helpId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -120,7 +123,8 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
-  if (isNotAvailable(error)) return <NotAvailable what={title ?? 'This part'} detail={errorText(error).message} />;
+  if (isNotAvailable(error))
+    return <NotAvailable what={title ?? 'This part'} detail={errorText(error).message} />;
   const e = errorText(error);
   return (
     <div className="error-box" role="alert">

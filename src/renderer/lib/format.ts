@@ -89,7 +89,7 @@ export function formatTimeShort(iso: string | undefined, timeZone: string): stri
   if (!iso) return '—';
   const { d, date, time } = parts(iso, timeZone);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${date.replace(/^\w+ /, '')} ${time} ${zoneAbbreviation(timeZone, d)}`;
+  return `${date.replace(/^\w+,? /, '')} ${time} ${zoneAbbreviation(timeZone, d)}`;
 }
 
 /** "in 3 h", "12 min ago" relative to now (display only). */
@@ -111,7 +111,12 @@ export function relative(iso: string | undefined, now: number = Date.now()): str
 
 /** Today's date in a zone as YYYY-MM-DD (for "Pre-update backup 2024-03-16"). */
 export function isoDateIn(timeZone: string, d: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 }
 
 /** Local date-time input value ("2024-03-16T09:30") in a zone -> ISO with offset. */

@@ -28,12 +28,21 @@ export function isActive(job: Pick<Job, 'state'>): boolean {
   return job.state === 'queued' || job.state === 'running' || job.state === 'cancelling';
 }
 
-export type PlanRunStatus = 'Completed' | 'Failed' | 'Running' | 'Missed' | 'Late' | 'Never run' | 'Paused' | 'Cancelled';
+export type PlanRunStatus =
+  | 'Completed'
+  | 'Failed'
+  | 'Running'
+  | 'Missed'
+  | 'Late'
+  | 'Never run'
+  | 'Paused'
+  | 'Cancelled';
 
 export function planRunStatus(plan: Plan): { label: PlanRunStatus; tone: Tone } {
   const last = plan.status.lastRun;
   if (!plan.enabled || plan.status.health === 'disabled') return { label: 'Paused', tone: 'muted' };
-  if (last && (last.state === 'running' || last.state === 'cancelling')) return { label: 'Running', tone: 'run' };
+  if (last && (last.state === 'running' || last.state === 'cancelling'))
+    return { label: 'Running', tone: 'run' };
   if (last?.state === 'queued') return { label: 'Late', tone: 'warn' };
   if (plan.status.health === 'overdue') return { label: 'Missed', tone: 'bad' };
   if (!last) return { label: 'Never run', tone: 'muted' };

@@ -49,22 +49,28 @@ export function AuditLog() {
         {verify.data ? (
           verify.data.ok ? (
             <p className="banner banner-ok">
-              Chain verified: all {verify.data.entries} entries are intact (none edited, removed or reordered).{' '}
+              Chain verified: all {verify.data.entries} entries are intact (none edited, removed or
+              reordered).{' '}
               <Button variant="quiet" onClick={() => void verify.refetch()}>
                 Verify again
               </Button>
             </p>
           ) : (
             <p className="banner banner-bad">
-              Chain broken at entry #{verify.data.firstBadSeq}: {verify.data.reason ?? 'an entry was changed'}. Report this
-              to the system administrator.
+              Chain broken at entry #{verify.data.firstBadSeq}: {verify.data.reason ?? 'an entry was changed'}
+              . Report this to the system administrator.
             </p>
           )
         ) : null}
       </div>
       <Card title="Entries">
         <div className="filters">
-          <TextField label="Search" value={search} onChange={setSearch} placeholder="restore, admin, job id…" />
+          <TextField
+            label="Search"
+            value={search}
+            onChange={setSearch}
+            placeholder="restore, admin, job id…"
+          />
           <TextField label="Actor" value={actor} onChange={setActor} />
           <TextField label="Action" value={action} onChange={setAction} placeholder="restore.toStaging" />
           <SelectField
@@ -101,15 +107,19 @@ export function AuditLog() {
                   <td>{e.seq}</td>
                   <td>{formatTimeShort(e.time, timeZone)}</td>
                   <td>
-                    {e.actor} <span className="muted small">({e.role})</span>
+                    {e.actor} {e.role ? <span className="muted small">({e.role})</span> : null}
                   </td>
                   <td className="mono">{e.action}</td>
                   <td className="mono small">{e.target}</td>
                   <td>
-                    <Badge tone={e.outcome === 'ok' ? 'ok' : 'bad'}>{e.outcome === 'ok' ? 'allowed' : e.outcome}</Badge>
+                    <Badge tone={e.outcome === 'ok' ? 'ok' : 'bad'}>
+                      {e.outcome === 'ok' ? 'allowed' : e.outcome}
+                    </Badge>
                     {e.code ? <div className="small">{e.code}</div> : null}
                   </td>
-                  <td className="mono small params">{Object.keys(e.params).length ? JSON.stringify(e.params) : ''}</td>
+                  <td className="small params">
+                    <Params params={e.params} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -120,5 +130,22 @@ export function AuditLog() {
         ) : null}
       </Card>
     </div>
+  );
+}
+
+function Params({ params }: { params: Record<string, unknown> }) {
+  const keys = Object.keys(params);
+  if (keys.length === 0) return null;
+  const short = keys
+    .map((k) => {
+      const v = params[k];
+      return `${k}=${typeof v === 'object' ? '…' : String(v)}`;
+    })
+    .join(', ');
+  return (
+    <details>
+      <summary>{short.length > 60 ? `${short.slice(0, 60)}…` : short}</summary>
+      <pre className="mono">{JSON.stringify(params, null, 2)}</pre>
+    </details>
   );
 }

@@ -44,7 +44,9 @@ function merge(jobs: Job[], snapshots: Snapshot[]): Row[] {
   const used = new Set<string>();
   const rows: Row[] = jobs.map((j) => {
     const sid = typeof j.result?.snapshotId === 'string' ? j.result.snapshotId : undefined;
-    const snap = sid ? snapshots.find((s) => s.id === sid || s.id.startsWith(sid) || sid.startsWith(s.id)) : undefined;
+    const snap = sid
+      ? snapshots.find((s) => s.id === sid || s.id.startsWith(sid) || sid.startsWith(s.id))
+      : undefined;
     if (snap) used.add(snap.id);
     return {
       key: `job-${j.id}`,
@@ -54,7 +56,9 @@ function merge(jobs: Job[], snapshots: Snapshot[]): Row[] {
       components: snap?.components.map((c) => c.type) ?? [],
       ...((snap?.targetId ?? j.targetId) ? { targetId: snap?.targetId ?? j.targetId } : {}),
       state: j.state,
-      ...(snap ? { bytes: snap.summary.bytes, durationMs: snap.summary.durationMs, snapshotId: snap.id } : {}),
+      ...(snap
+        ? { bytes: snap.summary.bytes, durationMs: snap.summary.durationMs, snapshotId: snap.id }
+        : {}),
       jobId: j.id,
       ...(j.error ? { error: j.error.message } : {}),
     };
@@ -117,13 +121,10 @@ export function Backups({ params }: { params: URLSearchParams }) {
         ) : null}
       </div>
       {wizard && can('backups.start') ? (
-        <ManualBackup
-          onClose={() => navigate('backups')}
-          onCompleted={(j) => setHighlight(j.id)}
-        />
+        <ManualBackup onClose={() => navigate('backups')} onCompleted={(j) => setHighlight(j.id)} />
       ) : null}
       <Card title="Backup list">
-        <div className="filters" role="group" aria-label="Filters">
+        <div className="filters">
           <SelectField
             label="Plan"
             value={plan}
@@ -149,7 +150,10 @@ export function Backups({ params }: { params: URLSearchParams }) {
             label="Storage"
             value={storage}
             onChange={setStorage}
-            options={[{ value: '', label: 'All storage' }, ...(targets.data ?? []).map((t) => ({ value: t.id, label: t.name }))]}
+            options={[
+              { value: '', label: 'All storage' },
+              ...(targets.data ?? []).map((t) => ({ value: t.id, label: t.name })),
+            ]}
           />
           <SelectField
             label="Status"
@@ -166,7 +170,7 @@ export function Backups({ params }: { params: URLSearchParams }) {
         </div>
         {pending ? <Loading what="backups" /> : null}
         {error ? <ErrorBox error={error} title="Backup list" /> : null}
-        {!pending && shown.length === 0 ? (
+        {!pending && !error && shown.length === 0 ? (
           <Empty>{rows.length === 0 ? 'No backups yet.' : 'No backups match these filters.'}</Empty>
         ) : null}
         {shown.length > 0 ? (
@@ -188,7 +192,9 @@ export function Backups({ params }: { params: URLSearchParams }) {
                 <tr key={r.key} className={highlight && r.jobId === highlight ? 'highlight' : undefined}>
                   <th scope="row">
                     {r.name}
-                    {r.snapshotId ? <div className="small muted mono">{r.snapshotId.slice(0, 12)}</div> : null}
+                    {r.snapshotId ? (
+                      <div className="small muted mono">{r.snapshotId.slice(0, 12)}</div>
+                    ) : null}
                   </th>
                   <td>{formatTimeShort(r.time, timeZone)}</td>
                   <td>{planName(r.plan)}</td>

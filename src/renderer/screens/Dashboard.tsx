@@ -111,7 +111,8 @@ function PlansCard({ plans }: { plans: Plan[] }) {
     <Card title="Plans" actions={<a href={href('settings/plans')}>Manage plans</a>}>
       {plans.length === 0 ? (
         <Empty>
-          No backup plans yet. <a href={href('settings/plans')}>Create the default plans</a> from the backup procedures.
+          No backup plans yet. <a href={href('settings/plans')}>Create the default plans</a> from the backup
+          procedures.
         </Empty>
       ) : (
         <table className="table">
@@ -154,7 +155,9 @@ function PlansCard({ plans }: { plans: Plan[] }) {
                     ) : (
                       <span className="muted">{p.enabled ? 'Not scheduled' : 'Paused'}</span>
                     )}
-                    {p.schedule.timeZone !== timeZone ? <div className="small">plan zone {p.schedule.timeZone}</div> : null}
+                    {p.schedule.timeZone !== timeZone ? (
+                      <div className="small">plan zone {p.schedule.timeZone}</div>
+                    ) : null}
                   </td>
                   <td>
                     <Sparkline values={snaps.map((s) => s.summary.bytes)} label="Size" format={formatBytes} />

@@ -1,12 +1,17 @@
 /** Dashboard side panels: restore-test compliance, recent problems, storage posture, key rotation. */
-import type { Job, KeyStatus, RestoreTestKind, TargetPosture } from '../../shared/contract/index.js';
+import type {
+  DashboardSummary,
+  Job,
+  KeyStatus,
+  RestoreTestKind,
+  TargetPosture,
+} from '../../shared/contract/index.js';
 import { useCall } from '../api/hooks.js';
 import { Badge, Card, Empty } from '../components/ui.js';
 import { formatTime, relative } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 import { JobStateBadge } from '../lib/status.js';
-import type { DashboardSummary } from '../../shared/contract/index.js';
 
 export const TEST_LABEL: Record<RestoreTestKind, string> = {
   database: 'Database-only recovery (weekly)',
@@ -34,7 +39,9 @@ export function CompliancePanel({ due }: { due: DashboardSummary['restoreTests']
                 {d.overdue ? (
                   <Badge tone="bad">Overdue since {formatTime(d.dueAt, timeZone)}</Badge>
                 ) : (
-                  <>Due {formatTime(d.dueAt, timeZone)} ({relative(d.dueAt)})</>
+                  <>
+                    Due {formatTime(d.dueAt, timeZone)} ({relative(d.dueAt)})
+                  </>
                 )}
               </div>
             </li>
@@ -91,12 +98,14 @@ export function PosturePanel({ posture }: { posture: TargetPosture[] }) {
         posture.map((p) => (
           <div key={p.targetId} className="posture">
             <h3>
-              {name(p.targetId)} <span className="small muted">checked {formatTime(p.checkedAt, timeZone)}</span>
+              {name(p.targetId)}{' '}
+              <span className="small muted">checked {formatTime(p.checkedAt, timeZone)}</span>
             </h3>
             <ul>
               {p.checks.map((c) => (
                 <li key={c.id}>
-                  <Badge tone={POSTURE_TONE[c.status]}>{c.status}</Badge> <strong>{c.title}</strong> — {c.detail}
+                  <Badge tone={POSTURE_TONE[c.status]}>{c.status}</Badge> <strong>{c.title}</strong> —{' '}
+                  {c.detail}
                   {c.hint ? <div className="small">What to do: {c.hint}</div> : null}
                 </li>
               ))}

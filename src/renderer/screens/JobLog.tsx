@@ -15,7 +15,9 @@ export function JobLog({ id }: { id: string }) {
   if (job.isError) return <ErrorBox error={job.error} title="Job" />;
   const j = job.data;
   const duration =
-    j.startedAt && j.finishedAt ? new Date(j.finishedAt).getTime() - new Date(j.startedAt).getTime() : undefined;
+    j.startedAt && j.finishedAt
+      ? new Date(j.finishedAt).getTime() - new Date(j.startedAt).getTime()
+      : undefined;
 
   return (
     <div className="stack">

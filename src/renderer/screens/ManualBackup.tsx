@@ -15,7 +15,13 @@ const CHOICES: { value: Sel; label: string }[] = [
   { value: 'all', label: 'All components (recommended)' },
 ];
 
-export function ManualBackup({ onClose, onCompleted }: { onClose: () => void; onCompleted: (j: Job) => void }) {
+export function ManualBackup({
+  onClose,
+  onCompleted,
+}: {
+  onClose: () => void;
+  onCompleted: (j: Job) => void;
+}) {
   const { timeZone } = useSession();
   const targets = useCall('storage.list', {});
   const [name, setName] = useState(`Pre-update backup ${isoDateIn(timeZone)}`);
@@ -23,7 +29,10 @@ export function ManualBackup({ onClose, onCompleted }: { onClose: () => void; on
   const [targetId, setTargetId] = useState('');
   const [jobId, setJobId] = useState<string>();
   const [finished, setFinished] = useState<Job>();
-  const start = useAction('backups.start', { invalidates: ['jobs.list'], onSuccess: (r) => setJobId(r.jobId) });
+  const start = useAction('backups.start', {
+    invalidates: ['jobs.list'],
+    onSuccess: (r) => setJobId(r.jobId),
+  });
 
   const list = targets.data ?? [];
   const effectiveTarget = targetId || list.find((t) => t.role === 'primary')?.id || list[0]?.id || '';
@@ -57,13 +66,14 @@ export function ManualBackup({ onClose, onCompleted }: { onClose: () => void; on
                 as snapshot <code>{String(finished.result.snapshotId).slice(0, 12)}</code>
               </>
             ) : null}
-            {typeof finished.result?.bytes === 'number' ? ` (${formatBytes(finished.result.bytes)})` : ''}. It is
-            shown in the backup list below with status Completed.
+            {typeof finished.result?.bytes === 'number' ? ` (${formatBytes(finished.result.bytes)})` : ''}. It
+            is shown in the backup list below with status Completed.
           </div>
         ) : null}
         {finished && finished.state !== 'succeeded' ? (
           <div className="banner banner-bad" role="alert">
-            The backup did not complete ({finished.state}). Nothing partial was saved. Open the job log for details.
+            The backup did not complete ({finished.state}). Nothing partial was saved. Open the job log for
+            details.
           </div>
         ) : null}
         {finished ? (
@@ -98,7 +108,8 @@ export function ManualBackup({ onClose, onCompleted }: { onClose: () => void; on
           <div className="choices">
             {CHOICES.map((c) => (
               <label key={c.value} className="check">
-                <input type="checkbox" checked={sel.has(c.value)} onChange={() => toggle(c.value)} /> {c.label}
+                <input type="checkbox" checked={sel.has(c.value)} onChange={() => toggle(c.value)} />{' '}
+                {c.label}
               </label>
             ))}
           </div>
@@ -115,7 +126,11 @@ export function ManualBackup({ onClose, onCompleted }: { onClose: () => void; on
         )}
         {start.isError ? <ErrorBox error={start.error} title="The backup did not start" /> : null}
         <div className="form-actions">
-          <Button type="submit" variant="primary" disabled={start.isPending || !name.trim() || !effectiveTarget}>
+          <Button
+            type="submit"
+            variant="primary"
+            disabled={start.isPending || !name.trim() || !effectiveTarget}
+          >
             {start.isPending ? 'Starting…' : 'Start Backup'}
           </Button>
           <Button onClick={onClose}>Close</Button>

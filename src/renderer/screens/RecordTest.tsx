@@ -4,11 +4,15 @@ import type { Job, RestoreTestKind, Snapshot } from '../../shared/contract/index
 import { useAction, useCall } from '../api/hooks.js';
 import { JobProgressPanel } from '../components/JobProgressPanel.js';
 import { Button, Card, ErrorBox, SelectField, TextField } from '../components/ui.js';
-import { readValidation } from './restore/validation.js';
-import { ValidationReport } from './restore/ValidationReport.js';
 import { SnapshotPicker } from './restore/SnapshotPicker.js';
+import { ValidationReport } from './restore/ValidationReport.js';
+import { readValidation } from './restore/validation.js';
 
-const FUNCTIONAL = ['The restored application/database starts', 'Users can sign in to the test environment', 'Key reports open'];
+const FUNCTIONAL = [
+  'The restored application/database starts',
+  'Users can sign in to the test environment',
+  'Key reports open',
+];
 
 export function RecordTest({ onClose }: { onClose: () => void }) {
   const profiles = useCall('profiles.list', {});
@@ -27,7 +31,9 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
   const [issues, setIssues] = useState('');
   const [followUp, setFollowUp] = useState('');
   const run = useAction('restoreTests.run', { onSuccess: (r) => setJobId(r.jobId) });
-  const record = useAction('restoreTests.record', { invalidates: ['restoreTests.list', 'restoreTests.due', 'dashboard.summary'] });
+  const record = useAction('restoreTests.record', {
+    invalidates: ['restoreTests.list', 'restoreTests.due', 'dashboard.summary'],
+  });
   const test = (profiles.data ?? []).filter((p) => p.environment !== 'production');
   const tId = targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
   const validation = readValidation(job);
@@ -37,11 +43,15 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
     {
       name: 'Data integrity verified by sampling',
       ok: sampleOk,
-      ...(validation ? { detail: `${validation.rows.filter((r) => r.status === 'match').length}/${validation.rows.length} tables match` } : {}),
+      ...(validation
+        ? {
+            detail: `${validation.rows.filter((r) => r.status === 'match').length}/${validation.rows.length} tables match`,
+          }
+        : {}),
     },
   ];
   const allOk = job?.state === 'succeeded' && checks.every((c) => c.ok);
-  const outcome = !job || job.state !== 'succeeded' ? 'failed' : allOk ? 'passed' : 'passed-with-issues';
+  const outcome = job?.state !== 'succeeded' ? 'failed' : allOk ? 'passed' : 'passed-with-issues';
 
   const start = () => {
     setStartedAt(new Date().toISOString());
@@ -58,7 +68,8 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
     return (
       <Card title="Record a test">
         <p className="banner banner-ok" role="status">
-          Test recorded ({outcome}). {issues ? 'Step 7: address the problems listed under Issues and track the follow-up.' : ''}
+          Test recorded ({outcome}).{' '}
+          {issues ? 'Step 7: address the problems listed under Issues and track the follow-up.' : ''}
         </p>
         {followUp ? <p>Follow-up: {followUp}</p> : null}
         <Button onClick={onClose}>Close</Button>
@@ -86,21 +97,38 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
               label="Test database server"
               value={profileId}
               onChange={setProfileId}
-              options={[{ value: '', label: test.length ? 'Choose…' : 'None — add a staging/test profile' }, ...test.map((p) => ({ value: p.id, label: `${p.name} (${p.environment})` }))]}
+              options={[
+                { value: '', label: test.length ? 'Choose…' : 'None — add a staging/test profile' },
+                ...test.map((p) => ({ value: p.id, label: `${p.name} (${p.environment})` })),
+              ]}
             />
-            <TextField label="Test directory for files" value={directory} onChange={setDirectory} placeholder="/srv/restore-test" />
+            <TextField
+              label="Test directory for files"
+              value={directory}
+              onChange={setDirectory}
+              placeholder="/srv/restore-test"
+            />
           </div>
         </li>
         <li>
           <h3>Select a recent backup to restore</h3>
-          <SnapshotPicker targetId={tId} onTarget={setTargetId} selected={snapshot?.id} onSelect={setSnapshot} />
+          <SnapshotPicker
+            targetId={tId}
+            onTarget={setTargetId}
+            selected={snapshot?.id}
+            onSelect={setSnapshot}
+          />
         </li>
         <li>
           <h3>Execute the restoration process</h3>
           {jobId ? (
             <JobProgressPanel jobId={jobId} onFinished={setJob} />
           ) : (
-            <Button variant="primary" disabled={run.isPending || !snapshot || (!profileId && !directory.trim())} onClick={start}>
+            <Button
+              variant="primary"
+              disabled={run.isPending || !snapshot || (!profileId && !directory.trim())}
+              onClick={start}
+            >
               Start test restore
             </Button>
           )}
@@ -110,17 +138,30 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
           <h3>Validate system functionality after restoration</h3>
           {FUNCTIONAL.map((c, i) => (
             <label key={c} className="check block">
-              <input type="checkbox" checked={functional[i] ?? false} onChange={(e) => setFunctional(functional.map((v, j) => (j === i ? e.target.checked : v)))} />{' '}
+              <input
+                type="checkbox"
+                checked={functional[i] ?? false}
+                onChange={(e) => setFunctional(functional.map((v, j) => (j === i ? e.target.checked : v)))}
+              />{' '}
               {c}
             </label>
           ))}
         </li>
         <li>
           <h3>Verify data integrity through sampling</h3>
-          {job?.state === 'succeeded' ? <ValidationReport job={job} /> : <p className="muted">Shown when the test restore finishes.</p>}
+          {job?.state === 'succeeded' ? (
+            <ValidationReport job={job} />
+          ) : (
+            <p className="muted">Shown when the test restore finishes.</p>
+          )}
           <label className="check block">
-            <input type="checkbox" checked={sampleOk} onChange={(e) => setSampleOk(e.target.checked)} /> Sampled data matches
-            {autoSample === true ? ' (the automatic sample agrees)' : autoSample === false ? ' (the automatic sample found differences)' : ''}
+            <input type="checkbox" checked={sampleOk} onChange={(e) => setSampleOk(e.target.checked)} />{' '}
+            Sampled data matches
+            {autoSample === true
+              ? ' (the automatic sample agrees)'
+              : autoSample === false
+                ? ' (the automatic sample found differences)'
+                : ''}
           </label>
         </li>
         <li>

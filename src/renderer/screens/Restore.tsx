@@ -30,7 +30,8 @@ export function Restore({ params }: { params: URLSearchParams }) {
   const [jobId, setJobId] = useState<string>();
   const [done, setDone] = useState<Job>();
 
-  const effectiveTarget = targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
+  const effectiveTarget =
+    targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
   const request = snapshot ? { targetId: effectiveTarget, snapshotId: snapshot.id, scope } : undefined;
   const stagingReady = dest.where === 'production' || Boolean(dest.directory.trim() || dest.profileId);
 
@@ -76,7 +77,12 @@ export function Restore({ params }: { params: URLSearchParams }) {
       ) : null}
       {step === 0 ? (
         <Card title="1. Select the backup to restore">
-          <SnapshotPicker targetId={effectiveTarget} onTarget={setTargetId} selected={snapshot?.id} onSelect={setSnapshot} />
+          <SnapshotPicker
+            targetId={effectiveTarget}
+            onTarget={setTargetId}
+            selected={snapshot?.id}
+            onSelect={setSnapshot}
+          />
           <div className="form-actions">
             <Button variant="primary" disabled={!snapshot} onClick={() => setStep(1)}>
               Next: restore type
@@ -142,8 +148,8 @@ export function Restore({ params }: { params: URLSearchParams }) {
           >
             <p>
               This <strong>replaces the live data</strong> listed above with the backup of{' '}
-              {formatTime(preview.snapshot.time, timeZone)}. Changes made since then are lost. A safety backup of the
-              current state is taken first.
+              {formatTime(preview.snapshot.time, timeZone)}. Changes made since then are lost. A safety backup
+              of the current state is taken first.
             </p>
           </ConfirmDialog>
         </Card>

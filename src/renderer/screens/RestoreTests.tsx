@@ -71,7 +71,9 @@ export function RestoreTests() {
                   <td>
                     <Badge tone={OUTCOME_TONE[r.outcome]}>{r.outcome}</Badge>
                   </td>
-                  <td>{formatDuration(new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime())}</td>
+                  <td>
+                    {formatDuration(new Date(r.finishedAt).getTime() - new Date(r.startedAt).getTime())}
+                  </td>
                   <td>
                     <ul className="evidence">
                       {r.checks.map((c) => (

@@ -70,7 +70,9 @@ function AdminStep({ onCreated }: { onCreated: (e: CallOutput<'auth.setup'>) => 
     setBusy(true);
     setError(undefined);
     try {
-      onCreated(await api['auth.setup']({ username: username.trim(), displayName: displayName.trim(), password }));
+      onCreated(
+        await api['auth.setup']({ username: username.trim(), displayName: displayName.trim(), password }),
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -83,7 +85,13 @@ function AdminStep({ onCreated }: { onCreated: (e: CallOutput<'auth.setup'>) => 
       <h2 id="admin-h">Create the administrator</h2>
       <p>This account configures plans, storage, keys and users, and approves emergency restores.</p>
       <div className="grid-2">
-        <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" autoFocus />
+        <TextField
+          label="Username"
+          value={username}
+          onChange={setUsername}
+          autoComplete="username"
+          autoFocus
+        />
         <TextField label="Full name" value={displayName} onChange={setDisplayName} autoComplete="name" />
         <TextField
           label="Password"
@@ -105,7 +113,11 @@ function AdminStep({ onCreated }: { onCreated: (e: CallOutput<'auth.setup'>) => 
       </div>
       {error ? <ErrorBox error={error} title="Could not create the administrator" /> : null}
       <div className="form-actions">
-        <Button type="submit" variant="primary" disabled={busy || short || mismatch || !password || again !== password}>
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={busy || short || mismatch || !password || again !== password}
+        >
           {busy ? 'Creating…' : 'Create administrator'}
         </Button>
       </div>

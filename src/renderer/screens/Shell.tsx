@@ -24,7 +24,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { id: 'dashboard', label: 'Automated Backups', needs: 'dashboard.summary' },
   { id: 'backups', label: 'Backups', needs: 'snapshots.list' },
-  { id: 'restore', label: 'Restore', needs: 'restore.preview' },
+  { id: 'restore', label: 'Restore', needs: 'restore.toStaging' },
   { id: 'emergency', label: 'Emergency Recovery', needs: 'incidents.open', emergency: true },
   { id: 'restore-tests', label: 'Restore tests', needs: 'restoreTests.list' },
   { id: 'audit', label: 'Audit log', needs: 'audit.list' },

@@ -22,7 +22,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <main className="center-page">
         <div className="panel wide">
           <h1>Set up your authenticator</h1>
-          <p>Your password is correct. Before you can continue, add this console to your authenticator app.</p>
+          <p>
+            Your password is correct. Before you can continue, add this console to your authenticator app.
+          </p>
           <Enroll enrollment={enrollment} onDone={onSignedIn} />
         </div>
       </main>
@@ -55,7 +57,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         <p className="brand">Mvono Backup Console</p>
         <h1 id="signin-title">Sign in</h1>
         <p className="muted">Access to backups requires your password and your authenticator code.</p>
-        <TextField label="Username" value={username} onChange={setUsername} autoComplete="username" autoFocus />
+        <TextField
+          label="Username"
+          value={username}
+          onChange={setUsername}
+          autoComplete="username"
+          autoFocus
+        />
         <TextField
           label="Password"
           type="password"

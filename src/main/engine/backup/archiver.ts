@@ -6,7 +6,6 @@
  */
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { blobId } from '../../crypto/keys.js';
 import { throwIfAborted } from '../../platform/errors.js';
 import { chunkFile } from '../../repo/chunker.js';
 import { BlobType } from '../../repo/format.js';
@@ -24,6 +23,10 @@ export interface ArchiveStats {
   bytes: number;
   warnings: string[];
 }
+
+/** Memory bounds: chunks are views into read buffers, so a pending chunk pins its buffer. */
+const READ_SIZE = 4 * 1024 * 1024;
+const MAX_PENDING_PER_FILE = 3;
 
 class Limiter {
   private active = 0;
@@ -149,21 +152,18 @@ export class Archiver {
       this.meter.addFile();
       return { ...base, size, content: parent.content ?? [] };
     }
-    const content: string[] = [];
-    const pending: Promise<SaveResult>[] = [];
+    const saves: Promise<SaveResult>[] = [];
+    let settled = 0;
     let read = 0;
     try {
-      for await (const chunk of chunkFile(path, this.repo.chunker, this.repo.gear, { signal: this.opts.signal })) {
-        const id = blobId(this.repo.keys.mac, chunk);
-        content.push(id);
+      for await (const chunk of chunkFile(path, this.repo.chunker, this.repo.gear, { signal: this.opts.signal, readSize: READ_SIZE })) {
         read += chunk.length;
-        pending.push(this.packer.save(BlobType.Data, chunk, id));
-        if (pending.length >= 4) await pending.shift();
+        saves.push(this.packer.saveChunk(BlobType.Data, chunk));
+        if (saves.length - settled > MAX_PENDING_PER_FILE) await saves[settled++];
         this.meter.addBytes(chunk.length, path);
       }
-      await Promise.all(pending);
     } catch (e) {
-      await Promise.allSettled(pending);
+      await Promise.allSettled(saves);
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
         this.warn(path, e);
@@ -171,6 +171,7 @@ export class Archiver {
       }
       throw e;
     }
+    const content = (await Promise.all(saves)).map((r) => r.id);
     if (read !== size) this.stats.warnings.push(`${path}: changed while being read (${size} -> ${read} bytes)`);
     this.stats.files++;
     this.stats.bytes += read;

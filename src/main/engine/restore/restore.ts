@@ -5,10 +5,21 @@
  * blobs fail verification are removed and reported: a damaged file is never left with wrong bytes.
  * Runs of zero bytes are left as holes (sparse files).
  */
-import { chown, lchown, lutimes, mkdir, open, readdir, rm, symlink, utimes, chmod } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  type FileHandle,
+  lchown,
+  lutimes,
+  mkdir,
+  open as openFile,
+  readdir,
+  rm,
+  symlink,
+  utimes,
+} from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError, isAppError, throwIfAborted } from '../../platform/errors.js';
-import { openBlob } from '../../repo/blob.js';
 import { packName } from '../../repo/format.js';
 import type { BlobLocation } from '../../repo/index-store.js';
 import { mapLimit } from '../../repo/index-store.js';
@@ -42,13 +53,63 @@ interface Target {
 const MAX_GAP = 512 * 1024;
 const MAX_RANGE = 32 * 1024 * 1024;
 
-function isZero(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+const ZEROS = Buffer.alloc(1024 * 1024);
+/** Native comparisons against a zero buffer (a byte loop in JS costs seconds per GiB). */
+function isZero(b: Buffer): boolean {
+  if (b.length === 0 || b[0] !== 0 || b[b.length - 1] !== 0) return b.length === 0;
+  for (let o = 0; o < b.length; o += ZEROS.length) {
+    const n = Math.min(ZEROS.length, b.length - o);
+    if (!b.subarray(o, o + n).equals(ZEROS.subarray(0, n))) return false;
+  }
   return true;
 }
 
-/** Seconds for utimes: Node takes a double, so restore keeps microseconds (+0.5 µs so the value
- * does not round down across a millisecond boundary). */
+/**
+ * File handles for writing restored blobs: one handle per file, opened on its first blob and closed
+ * after its last. Past `max` open files, writes open and close their own handle (fd limits).
+ */
+class Handles {
+  private readonly open = new Map<number, { fh: Promise<FileHandle>; writing: number }>();
+  constructor(
+    private readonly pathOf: (i: number) => string,
+    private readonly remaining: number[],
+    private readonly max = 256,
+  ) {}
+  async write(file: number, data: Buffer, offset: number): Promise<void> {
+    let h = this.open.get(file);
+    if (!h && this.open.size >= this.max) {
+      const fh = await openFile(this.pathOf(file), 'r+');
+      try {
+        await fh.write(data, 0, data.length, offset);
+      } finally {
+        await fh.close();
+      }
+      return this.done(file, 1);
+    }
+    if (!h) this.open.set(file, (h = { fh: openFile(this.pathOf(file), 'r+'), writing: 0 }));
+    h.writing++;
+    try {
+      await (await h.fh).write(data, 0, data.length, offset);
+    } finally {
+      h.writing--;
+    }
+    await this.done(file, 1);
+  }
+  /** Counts written (or skipped) blobs; closes the file when all are done. */
+  async done(file: number, n: number): Promise<void> {
+    this.remaining[file] = (this.remaining[file] ?? 0) - n;
+    const h = this.open.get(file);
+    if (this.remaining[file]! <= 0 && h && h.writing === 0) {
+      this.open.delete(file);
+      await (await h.fh).close();
+    }
+  }
+  async closeAll(): Promise<void> {
+    for (const h of this.open.values()) await (await h.fh.catch(() => undefined))?.close().catch(() => {});
+    this.open.clear();
+  }
+}
+
 const toSeconds = (ns: string) => (Number(BigInt(ns) / 1000n) + 0.5) / 1e6;
 
 async function ensureTarget(target: string, overwrite: boolean): Promise<void> {
@@ -60,15 +121,23 @@ async function ensureTarget(target: string, overwrite: boolean): Promise<void> {
   }
 }
 
-export async function restore(repo: Repository, snap: SnapshotManifest, opts: RestoreOptions): Promise<RestoreResult> {
+export async function restore(
+  repo: Repository,
+  snap: SnapshotManifest,
+  opts: RestoreOptions,
+): Promise<RestoreResult> {
   const signal = opts.signal;
   const target = resolve(opts.target);
   await ensureTarget(target, opts.overwrite ?? false);
   const plan = await planRestore(repo, snap.tree, opts.include, signal);
   if (opts.include?.length && plan.files.length + plan.links.length + plan.dirs.length === 0) {
-    throw new AppError('NOT_FOUND', `Nothing in snapshot ${snap.id.slice(0, 8)} matches ${opts.include.join(', ')}.`, {
-      hint: 'List the snapshot with `mvono-backup ls <snapshot>` to see its paths.',
-    });
+    throw new AppError(
+      'NOT_FOUND',
+      `Nothing in snapshot ${snap.id.slice(0, 8)} matches ${opts.include.join(', ')}.`,
+      {
+        hint: 'List the snapshot with `mvono-backup ls <snapshot>` to see its paths.',
+      },
+    );
   }
   const meter = new ProgressMeter(opts.progress ?? noProgress, 'restoring');
   meter.setTotals(plan.bytes, plan.files.length);
@@ -87,7 +156,7 @@ export async function restore(repo: Repository, snap: SnapshotManifest, opts: Re
   const byPack = new Map<string, Map<string, { loc: BlobLocation; targets: Target[] }>>();
   await mapLimit(plan.files, 16, async (f, i) => {
     await mkdir(dirname(abs(f)), { recursive: true });
-    const fh = await open(abs(f), 'w', 0o600);
+    const fh = await openFile(abs(f), 'w', 0o600);
     await fh.truncate(f.node.size ?? 0);
     await fh.close();
   });
@@ -109,59 +178,66 @@ export async function restore(repo: Repository, snap: SnapshotManifest, opts: Re
     }
   });
 
+  const remaining = plan.files.map(() => 0);
+  for (const blobs of byPack.values())
+    for (const b of blobs.values()) for (const t of b.targets) remaining[t.file]!++;
+  const handles = new Handles((i) => abs(plan.files[i]!), remaining);
   const writeTo = async (t: Target, data: Buffer) => {
-    if (damaged.has(t.file) || isZero(data)) return;
-    const fh = await open(abs(plan.files[t.file]!), 'r+');
-    try {
-      await fh.write(data, 0, data.length, t.offset);
-    } finally {
-      await fh.close();
-    }
+    if (damaged.has(t.file) || isZero(data)) return handles.done(t.file, 1);
+    return handles.write(t.file, data, t.offset);
   };
 
-  await mapLimit([...byPack], 3, async ([pack, blobMap]) => {
-    throwIfAborted(signal);
-    const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
-    let i = 0;
-    while (i < blobs.length) {
-      let j = i + 1;
-      const start = blobs[i]![1].loc.offset;
-      let end = start + blobs[i]![1].loc.length;
-      while (j < blobs.length) {
-        const l = blobs[j]![1].loc;
-        if (l.offset - end > MAX_GAP || l.offset + l.length - start > MAX_RANGE) break;
-        end = Math.max(end, l.offset + l.length);
-        j++;
-      }
-      let range: Uint8Array | undefined;
-      try {
-        range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal });
-      } catch (e) {
-        if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;
-      }
-      for (const [id, b] of blobs.slice(i, j)) {
-        let data: Buffer;
+  try {
+    await mapLimit([...byPack], 3, async ([pack, blobMap]) => {
+      throwIfAborted(signal);
+      const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
+      let i = 0;
+      while (i < blobs.length) {
+        let j = i + 1;
+        const start = blobs[i]![1].loc.offset;
+        let end = start + blobs[i]![1].loc.length;
+        while (j < blobs.length) {
+          const l = blobs[j]![1].loc;
+          if (l.offset - end > MAX_GAP || l.offset + l.length - start > MAX_RANGE) break;
+          end = Math.max(end, l.offset + l.length);
+          j++;
+        }
+        let range: Uint8Array | undefined;
         try {
-          if (!range || range.length < b.loc.offset - start + b.loc.length) {
-            throw new AppError('INTEGRITY', `pack ${pack.slice(0, 12)} is missing or truncated`);
-          }
-          data = await openBlob(repo.keys, id, range.subarray(b.loc.offset - start, b.loc.offset - start + b.loc.length));
+          range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal });
         } catch (e) {
-          if (!isAppError(e) || (e.code !== 'INTEGRITY' && e.code !== 'NOT_FOUND')) throw e;
-          for (const t of b.targets) {
-            if (!damaged.has(t.file)) errors.push({ path: plan.files[t.file]!.path, message: e.message });
-            damaged.add(t.file);
+          if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;
+        }
+        await mapLimit(blobs.slice(i, j), 8, async ([id, b]) => {
+          let data: Buffer;
+          try {
+            if (!range || range.length < b.loc.offset - start + b.loc.length) {
+              throw new AppError('INTEGRITY', `pack ${pack.slice(0, 12)} is missing or truncated`);
+            }
+            data = await repo.openSealed(
+              id,
+              range.subarray(b.loc.offset - start, b.loc.offset - start + b.loc.length),
+              b.loc.rawLength,
+            );
+          } catch (e) {
+            if (!isAppError(e) || (e.code !== 'INTEGRITY' && e.code !== 'NOT_FOUND')) throw e;
+            for (const t of b.targets) {
+              if (!damaged.has(t.file)) errors.push({ path: plan.files[t.file]!.path, message: e.message });
+              damaged.add(t.file);
+            }
+            return;
           }
-          continue;
-        }
-        for (const t of b.targets) {
-          await writeTo(t, data);
-          meter.addBytes(data.length, plan.files[t.file]!.path);
-        }
+          for (const t of b.targets) {
+            await writeTo(t, data);
+            meter.addBytes(data.length, plan.files[t.file]!.path);
+          }
+        });
+        i = j;
       }
-      i = j;
-    }
-  });
+    });
+  } finally {
+    await handles.closeAll();
+  }
   throwIfAborted(signal);
 
   let restored = 0;
@@ -203,9 +279,13 @@ export async function restoreComponent(
   }
   const res = await restore(repo, snap, { target: dir, include: [component], ...opts });
   if (res.errors.length > 0) {
-    throw new AppError('INTEGRITY', `${res.errors.length} file(s) of component "${component}" could not be restored: ${res.errors[0]!.message}.`, {
-      hint: 'Run `mvono-backup check --read-data-subset 100%` and restore from another snapshot or the secondary repository.',
-    });
+    throw new AppError(
+      'INTEGRITY',
+      `${res.errors.length} file(s) of component "${component}" could not be restored: ${res.errors[0]!.message}.`,
+      {
+        hint: 'Run `mvono-backup check --read-data-subset 100%` and restore from another snapshot or the secondary repository.',
+      },
+    );
   }
   return join(dir, component);
 }

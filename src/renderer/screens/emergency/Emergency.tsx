@@ -10,15 +10,23 @@ import { useSession } from '../../lib/session.js';
 import { Preflight, productionDatabaseName } from '../restore/Preflight.js';
 import { readValidation } from '../restore/validation.js';
 import { download, incidentReportHtml } from './report.js';
-import type { EmergencyState } from './state.js';
 import { StepAssess } from './StepAssess.js';
 import { StepAuthorize } from './StepAuthorize.js';
 import { StepBackup } from './StepBackup.js';
 import { StepDocument } from './StepDocument.js';
 import { StepOptions, StepRun } from './StepExecute.js';
 import { StepValidate } from './StepValidate.js';
+import type { EmergencyState } from './state.js';
 
-const STEPS = ['Severity and scope', 'Backup', 'Authorization', 'Documentation', 'Options and target', 'Run', 'Validation'];
+const STEPS = [
+  'Severity and scope',
+  'Backup',
+  'Authorization',
+  'Documentation',
+  'Options and target',
+  'Run',
+  'Validation',
+];
 
 export function Emergency() {
   const { timeZone, organisation } = useSession();
@@ -28,11 +36,19 @@ export function Emergency() {
   const patch = (p: Partial<EmergencyState>) => setSt((s) => ({ ...s, ...p }));
   const sel = st.selection;
   const request = sel
-    ? { targetId: sel.targetId, snapshotId: sel.snapshot.id, scope: sel.scope, ...(sel.pointInTime ? { pointInTime: sel.pointInTime } : {}) }
+    ? {
+        targetId: sel.targetId,
+        snapshotId: sel.snapshot.id,
+        scope: sel.scope,
+        ...(sel.pointInTime ? { pointInTime: sel.pointInTime } : {}),
+      }
     : undefined;
   const preview = useCall(
     'restore.preview',
-    { request: request ?? { targetId: 'x', snapshotId: '000000', scope: { kind: 'complete' } }, destination: 'production' },
+    {
+      request: request ?? { targetId: 'x', snapshotId: '000000', scope: { kind: 'complete' } },
+      destination: 'production',
+    },
     { enabled: Boolean(request) && step >= 4 },
   );
 
@@ -61,12 +77,25 @@ export function Emergency() {
         <Steps steps={STEPS} current={step} />
         {step === 0 ? (
           <Card title="1. Identify the severity and scope of the data loss">
-            <StepAssess initial={st.assessment} onNext={(assessment) => (patch({ assessment }), setStep(1))} />
+            <StepAssess
+              initial={st.assessment}
+              onNext={(assessment) => {
+                patch({ assessment });
+                setStep(1);
+              }}
+            />
           </Card>
         ) : null}
         {step === 1 && st.assessment ? (
           <Card title="2. Select the appropriate backup to restore">
-            <StepBackup assessment={st.assessment} onBack={() => setStep(0)} onNext={(selection) => (patch({ selection }), setStep(2))} />
+            <StepBackup
+              assessment={st.assessment}
+              onBack={() => setStep(0)}
+              onNext={(selection) => {
+                patch({ selection });
+                setStep(2);
+              }}
+            />
           </Card>
         ) : null}
         {step === 2 && st.assessment && sel ? (
@@ -89,13 +118,21 @@ export function Emergency() {
               incident={st.incident}
               initialPlan={st.incident.recoveryPlan}
               onBack={() => setStep(2)}
-              onDone={(documentation, incident) => (patch({ documentation, incident }), setStep(4))}
+              onDone={(documentation, incident) => {
+                patch({ documentation, incident });
+                setStep(4);
+              }}
             />
           </Card>
         ) : null}
         {step === 4 && sel && st.approval ? (
           <Card title="5. Restoration options and target">
-            <StepOptions selection={sel} approval={st.approval} onBack={() => setStep(3)} onNext={() => setStep(5)} />
+            <StepOptions
+              selection={sel}
+              approval={st.approval}
+              onBack={() => setStep(3)}
+              onNext={() => setStep(5)}
+            />
             {preview.data ? <Preflight preview={preview.data} /> : null}
           </Card>
         ) : null}

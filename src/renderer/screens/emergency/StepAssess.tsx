@@ -28,8 +28,8 @@ export function StepAssess({ initial, onNext }: { initial?: Assessment; onNext: 
           value={severity}
           onChange={setSeverity}
           options={[
-            { value: 'critical', label: 'Critical — the system is down or data is lost' },
-            { value: 'major', label: 'Major — an important part does not work' },
+            { value: 'critical', label: 'Critical — system down or data lost' },
+            { value: 'major', label: 'Major — an important part is broken' },
             { value: 'minor', label: 'Minor — limited impact' },
           ]}
         />
@@ -37,7 +37,10 @@ export function StepAssess({ initial, onNext }: { initial?: Assessment; onNext: 
           label="Kind of data loss"
           value={dataLoss}
           onChange={setDataLoss}
-          options={(Object.keys(DATA_LOSS_LABEL) as DataLoss[]).map((k) => ({ value: k, label: DATA_LOSS_LABEL[k] }))}
+          options={(Object.keys(DATA_LOSS_LABEL) as DataLoss[]).map((k) => ({
+            value: k,
+            label: DATA_LOSS_LABEL[k],
+          }))}
         />
       </div>
       <TextField

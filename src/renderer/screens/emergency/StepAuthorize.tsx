@@ -93,7 +93,9 @@ export function StepAuthorize(props: {
           ['Backup', `${formatTime(s.snapshot.time, timeZone)} (${s.snapshot.id.slice(0, 12)})`],
           ['Restore type', SCOPE_LABEL[s.scope.kind]],
           ['Target', 'Production'],
-          ...(s.pointInTime ? ([['Point in time', formatTime(s.pointInTime, timeZone)]] as [string, string][]) : []),
+          ...(s.pointInTime
+            ? ([['Point in time', formatTime(s.pointInTime, timeZone)]] as [string, string][])
+            : []),
         ]}
       />
       {!a ? (
@@ -102,7 +104,11 @@ export function StepAuthorize(props: {
           {error ? <ErrorBox error={error} title="Could not request the approval" /> : null}
           <div className="form-actions">
             <Button onClick={props.onBack}>Back</Button>
-            <Button variant="primary" disabled={busy || !reason.trim()} onClick={() => void requestApproval()}>
+            <Button
+              variant="primary"
+              disabled={busy || !reason.trim()}
+              onClick={() => void requestApproval()}
+            >
               {busy ? 'Requesting…' : 'Request administrator approval'}
             </Button>
           </div>
@@ -112,7 +118,9 @@ export function StepAuthorize(props: {
           <p>
             Approval request <code>{a.requestId}</code>: <ApprovalBadge state={a.state} />
             {a.decidedBy ? ` by ${a.decidedBy} at ${formatTime(a.decidedAt, timeZone)}` : ''}
-            {a.expiresAt && a.state === 'approved' ? ` · valid until ${formatTime(a.expiresAt, timeZone)}` : ''}
+            {a.expiresAt && a.state === 'approved'
+              ? ` · valid until ${formatTime(a.expiresAt, timeZone)}`
+              : ''}
           </p>
           {a.state === 'pending' ? (
             <form
@@ -125,12 +133,23 @@ export function StepAuthorize(props: {
             >
               <h3>Administrator: approve on this console</h3>
               <p className="small">
-                Hand the keyboard to the system administrator (or call them: contacts are on the right). Their sign-in is
-                used only for this decision; the on-call session stays.
+                Hand the keyboard to the system administrator (or call them: contacts are on the right). Their
+                sign-in is used only for this decision; the on-call session stays.
               </p>
               <div className="grid-3">
-                <TextField label="Administrator username" value={username} onChange={setUsername} autoComplete="off" />
-                <TextField label="Administrator password" type="password" value={password} onChange={setPassword} autoComplete="off" />
+                <TextField
+                  label="Administrator username"
+                  value={username}
+                  onChange={setUsername}
+                  autoComplete="off"
+                />
+                <TextField
+                  label="Administrator password"
+                  type="password"
+                  value={password}
+                  onChange={setPassword}
+                  autoComplete="off"
+                />
                 <TextField
                   label="Administrator authenticator code"
                   value={totp}
@@ -142,17 +161,27 @@ export function StepAuthorize(props: {
               <TextField label="Comment (optional)" value={comment} onChange={setComment} />
               {error ? <ErrorBox error={error} title="The decision was not accepted" /> : null}
               <div className="form-actions">
-                <Button type="submit" variant="primary" disabled={busy || !username || !password || totp.length !== 6}>
+                <Button
+                  type="submit"
+                  variant="primary"
+                  disabled={busy || !username || !password || totp.length !== 6}
+                >
                   Approve restore
                 </Button>
-                <Button variant="danger" disabled={busy || !username || !password || totp.length !== 6} onClick={() => void decide('reject')}>
+                <Button
+                  variant="danger"
+                  disabled={busy || !username || !password || totp.length !== 6}
+                  onClick={() => void decide('reject')}
+                >
                   Reject
                 </Button>
               </div>
             </form>
           ) : null}
           {a.state === 'rejected' ? (
-            <p className="banner banner-bad">The administrator rejected this restore. Talk to them before trying again.</p>
+            <p className="banner banner-bad">
+              The administrator rejected this restore. Talk to them before trying again.
+            </p>
           ) : null}
           <div className="form-actions">
             <Button variant="primary" disabled={a.state !== 'approved'} onClick={props.onNext}>

@@ -12,15 +12,24 @@ import { ScopePicker } from '../restore/ScopePicker.js';
 import { SnapshotPicker } from '../restore/SnapshotPicker.js';
 import type { Assessment, Selection } from './state.js';
 
-export function StepBackup(props: { assessment: Assessment; onBack: () => void; onNext: (s: Selection) => void }) {
+export function StepBackup(props: {
+  assessment: Assessment;
+  onBack: () => void;
+  onNext: (s: Selection) => void;
+}) {
   const { timeZone } = useSession();
   const targets = useCall('storage.list', {});
   const [targetId, setTargetId] = useState('');
   const [moment, setMoment] = useState('');
   const [manual, setManual] = useState<Snapshot>();
   const [override, setOverride] = useState(false);
-  const effectiveTarget = targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
-  const snaps = useCall('snapshots.list', { targetId: effectiveTarget, limit: 500 }, { enabled: Boolean(effectiveTarget) });
+  const effectiveTarget =
+    targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
+  const snaps = useCall(
+    'snapshots.list',
+    { targetId: effectiveTarget, limit: 500 },
+    { enabled: Boolean(effectiveTarget) },
+  );
   const loss = props.assessment.dataLoss;
   const momentIso = moment ? zonedInputToIso(moment, timeZone) : undefined;
   const sorted = [...(snaps.data ?? [])].sort((a, b) => b.time.localeCompare(a.time));
@@ -32,7 +41,9 @@ export function StepBackup(props: { assessment: Assessment; onBack: () => void; 
       ? { kind: 'complete' }
       : {
           kind: 'database',
-          components: (chosen?.components ?? []).filter((c) => c.type === 'postgres' || c.type === 'mariadb').map((c) => c.name),
+          components: (chosen?.components ?? [])
+            .filter((c) => c.type === 'postgres' || c.type === 'mariadb')
+            .map((c) => c.name),
           tables: [],
         };
   const [scope, setScope] = useState<RestoreScope>();
@@ -52,16 +63,28 @@ export function StepBackup(props: { assessment: Assessment; onBack: () => void; 
     <div>
       {loss !== 'complete' ? (
         <Field
-          label={loss === 'corruption' ? `When did the corruption begin? (${timeZone})` : `When did the known issue happen? (${timeZone})`}
+          label={
+            loss === 'corruption'
+              ? `When did the corruption begin? (${timeZone})`
+              : `When did the known issue happen? (${timeZone})`
+          }
           help="The console proposes the last backup taken before this moment."
         >
-          {(id, d) => <input id={id} type="datetime-local" value={moment} aria-describedby={d} onChange={(e) => setMoment(e.target.value)} />}
+          {(id, d) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={moment}
+              aria-describedby={d}
+              onChange={(e) => setMoment(e.target.value)}
+            />
+          )}
         </Field>
       ) : null}
       {snaps.isPending && effectiveTarget ? <Loading what="backups" /> : null}
       {snaps.data && !chosen && !override ? <Empty>No backup fits. Choose one yourself below.</Empty> : null}
       {chosen && !override ? (
-        <div className="proposal" aria-label="Proposed backup">
+        <section className="proposal" aria-label="Proposed backup">
           <h3>Proposed backup</h3>
           <KeyValue
             rows={[
@@ -71,15 +94,22 @@ export function StepBackup(props: { assessment: Assessment; onBack: () => void; 
               ['Why', why],
             ]}
           />
-        </div>
+        </section>
       ) : null}
       <Button variant="quiet" onClick={() => setOverride(!override)}>
         {override ? 'Use the proposed backup' : 'Choose a different backup'}
       </Button>
       {override ? (
-        <SnapshotPicker targetId={effectiveTarget} onTarget={setTargetId} selected={manual?.id} onSelect={setManual} />
+        <SnapshotPicker
+          targetId={effectiveTarget}
+          onTarget={setTargetId}
+          selected={manual?.id}
+          onSelect={setManual}
+        />
       ) : null}
-      {chosen ? <ScopePicker snapshot={chosen} targetId={effectiveTarget} value={effScope} onChange={setScope} /> : null}
+      {chosen ? (
+        <ScopePicker snapshot={chosen} targetId={effectiveTarget} value={effScope} onChange={setScope} />
+      ) : null}
       <div className="form-actions">
         <Button onClick={props.onBack}>Back</Button>
         <Button

@@ -34,7 +34,10 @@ export function StepDocument(props: {
         `Recovery plan: ${plan.trim()}`,
       ].join('\n');
       const inc = await api['incidents.addNote']({ id: props.incident.id, text, status: 'recovering' });
-      props.onDone({ whatHappened: whatHappened.trim(), detectedAt, impact: impact.trim(), plan: plan.trim() }, inc);
+      props.onDone(
+        { whatHappened: whatHappened.trim(), detectedAt, impact: impact.trim(), plan: plan.trim() },
+        inc,
+      );
     } catch (err) {
       setError(err);
     } finally {
@@ -46,7 +49,14 @@ export function StepDocument(props: {
     <form onSubmit={save}>
       <TextField label="What happened" value={whatHappened} onChange={setWhat} autoFocus />
       <Field label={`Detected at (${timeZone})`}>
-        {(id) => <input id={id} type="datetime-local" value={detected} onChange={(e) => setDetected(e.target.value)} />}
+        {(id) => (
+          <input
+            id={id}
+            type="datetime-local"
+            value={detected}
+            onChange={(e) => setDetected(e.target.value)}
+          />
+        )}
       </Field>
       <TextField label="Impact (who and what is affected)" value={impact} onChange={setImpact} />
       <Field label="Recovery plan">
@@ -55,7 +65,11 @@ export function StepDocument(props: {
       {error ? <ErrorBox error={error} title="Could not save the documentation" /> : null}
       <div className="form-actions">
         <Button onClick={props.onBack}>Back</Button>
-        <Button type="submit" variant="primary" disabled={busy || !whatHappened.trim() || !impact.trim() || !plan.trim()}>
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={busy || !whatHappened.trim() || !impact.trim() || !plan.trim()}
+        >
           Save and continue
         </Button>
       </div>

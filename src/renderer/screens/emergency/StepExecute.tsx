@@ -9,15 +9,26 @@ import { useSession } from '../../lib/session.js';
 import { SCOPE_LABEL } from '../restore/ScopePicker.js';
 import type { Selection } from './state.js';
 
-export function StepOptions(props: { selection: Selection; approval: RestoreApproval; onBack: () => void; onNext: () => void }) {
+export function StepOptions(props: {
+  selection: Selection;
+  approval: RestoreApproval;
+  onBack: () => void;
+  onNext: () => void;
+}) {
   const { timeZone } = useSession();
   const s = props.selection;
   return (
     <div>
-      <p>These options were approved by {props.approval.decidedBy ?? 'the administrator'}. Changing them needs a new approval.</p>
+      <p>
+        These options were approved by {props.approval.decidedBy ?? 'the administrator'}. Changing them needs
+        a new approval.
+      </p>
       <KeyValue
         rows={[
-          ['Backup', `${formatTime(s.snapshot.time, timeZone)} · ${s.snapshot.name ?? s.snapshot.plan ?? ''}`],
+          [
+            'Backup',
+            `${formatTime(s.snapshot.time, timeZone)} · ${s.snapshot.name ?? s.snapshot.plan ?? ''}`,
+          ],
           ['Restore type', SCOPE_LABEL[s.scope.kind]],
           ['Target', 'Production (the original locations); a safety backup is taken first'],
           ['Approval valid until', formatTime(props.approval.expiresAt, timeZone)],
@@ -72,7 +83,9 @@ export function StepRun(props: {
             </Button>
           </div>
         ) : (
-          <p className="small">Monitor progress closely. Keep this window open; the restore continues if it closes.</p>
+          <p className="small">
+            Monitor progress closely. Keep this window open; the restore continues if it closes.
+          </p>
         )}
       </div>
     );
@@ -95,8 +108,9 @@ export function StepRun(props: {
         onConfirm={() => void start()}
       >
         <p>
-          Production data covered by the approved request is <strong>overwritten</strong> with the chosen backup. A
-          safety backup of the current state is taken first. You may be asked for your authenticator code.
+          Production data covered by the approved request is <strong>overwritten</strong> with the chosen
+          backup. A safety backup of the current state is taken first. You may be asked for your authenticator
+          code.
         </p>
       </ConfirmDialog>
     </div>

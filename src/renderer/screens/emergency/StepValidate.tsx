@@ -3,8 +3,8 @@ import { useState } from 'react';
 import type { Incident, Job } from '../../../shared/contract/index.js';
 import { api } from '../../api/client.js';
 import { Button, ErrorBox } from '../../components/ui.js';
-import { readValidation } from '../restore/validation.js';
 import { ValidationReport } from '../restore/ValidationReport.js';
+import { readValidation } from '../restore/validation.js';
 
 export const CHECKS = [
   'The application starts and its health page answers',
@@ -23,7 +23,9 @@ export function StepValidate(props: {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const validation = readValidation(props.job);
-  const autoOk = props.job?.state === 'succeeded' && (validation?.ok ?? validation?.rows.every((r) => r.status === 'match') ?? true);
+  const autoOk =
+    props.job?.state === 'succeeded' &&
+    (validation?.ok ?? validation?.rows.every((r) => r.status === 'match') ?? true);
   const allOk = autoOk && checks.every(Boolean);
 
   const finish = async () => {
@@ -32,7 +34,12 @@ export function StepValidate(props: {
     const list = CHECKS.map((name, i) => ({ name, ok: checks[i] ?? false }));
     const result = allOk
       ? 'Recovered: the restore succeeded and every validation check passed.'
-      : `Needs follow-up: ${list.filter((c) => !c.ok).map((c) => c.name).join('; ') || 'automatic validation did not pass'}.`;
+      : `Needs follow-up: ${
+          list
+            .filter((c) => !c.ok)
+            .map((c) => c.name)
+            .join('; ') || 'automatic validation did not pass'
+        }.`;
     try {
       const text = `Validation: ${list.map((c) => `${c.ok ? '[x]' : '[ ]'} ${c.name}`).join('; ')}. ${result}`;
       await api['incidents.addNote']({ id: props.incident.id, text });
@@ -64,7 +71,9 @@ export function StepValidate(props: {
         ))}
       </fieldset>
       <p className={allOk ? 'banner banner-ok' : 'banner banner-warn'} role="status">
-        {allOk ? 'All checks passed: the incident can be closed as recovered.' : 'Some checks are not ticked yet: the incident stays open for follow-up.'}
+        {allOk
+          ? 'All checks passed: the incident can be closed as recovered.'
+          : 'Some checks are not ticked yet: the incident stays open for follow-up.'}
       </p>
       {error ? <ErrorBox error={error} title="Could not record the validation" /> : null}
       <Button variant="primary" disabled={busy} onClick={() => void finish()}>

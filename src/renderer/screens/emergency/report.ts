@@ -6,7 +6,10 @@ import type { Validation } from '../restore/validation.js';
 import type { Documentation, Selection } from './state.js';
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export interface ReportInput {
   incident: Incident;
@@ -24,12 +27,18 @@ export interface ReportInput {
 
 export function buildTimeline(r: ReportInput): { time: string; text: string }[] {
   const t: { time: string; text: string }[] = [];
-  t.push({ time: r.incident.openedAt, text: `Incident opened by ${r.incident.openedBy} (${r.incident.severity})` });
+  t.push({
+    time: r.incident.openedAt,
+    text: `Incident opened by ${r.incident.openedBy} (${r.incident.severity})`,
+  });
   if (r.documentation) t.push({ time: r.documentation.detectedAt, text: 'Problem detected' });
   if (r.approval) {
     t.push({ time: r.approval.requestedAt, text: `Restore approval requested by ${r.approval.requestedBy}` });
     if (r.approval.decidedAt)
-      t.push({ time: r.approval.decidedAt, text: `Restore ${r.approval.state} by ${r.approval.decidedBy ?? '?'}` });
+      t.push({
+        time: r.approval.decidedAt,
+        text: `Restore ${r.approval.state} by ${r.approval.decidedBy ?? '?'}`,
+      });
   }
   for (const n of r.incident.notes) t.push({ time: n.time, text: `Note by ${n.author}: ${n.text}` });
   if (r.job?.startedAt) t.push({ time: r.job.startedAt, text: `Restore started (job ${r.job.id})` });

@@ -1,5 +1,11 @@
 /** What the emergency wizard has gathered so far. */
-import type { Incident, Job, RestoreApproval, RestoreScope, Snapshot } from '../../../shared/contract/index.js';
+import type {
+  Incident,
+  Job,
+  RestoreApproval,
+  RestoreScope,
+  Snapshot,
+} from '../../../shared/contract/index.js';
 
 export type Severity = 'critical' | 'major' | 'minor';
 export type DataLoss = 'complete' | 'corruption' | 'partial' | 'none';

@@ -51,8 +51,16 @@ export function DestinationPicker(props: {
             value={v.profileId}
             onChange={(profileId) => props.onChange({ ...v, profileId })}
             options={[
-              { value: '', label: staging.length ? 'Choose a staging profile…' : 'No staging profile — add one in Settings' },
-              ...staging.map((p) => ({ value: p.id, label: `${p.name} — ${p.host}:${p.port}/${p.database} (${p.environment})` })),
+              {
+                value: '',
+                label: staging.length
+                  ? 'Choose a staging profile…'
+                  : 'No staging profile — add one in Settings',
+              },
+              ...staging.map((p) => ({
+                value: p.id,
+                label: `${p.name} — ${p.host}:${p.port}/${p.database} (${p.environment})`,
+              })),
             ]}
             help="Databases are restored into this server."
           />

@@ -56,7 +56,9 @@ export function Preflight({ preview }: { preview: RestorePreview }) {
 
 /** The database name an operator must type before a production restore. */
 export function productionDatabaseName(preview: RestorePreview): string {
-  const db = preview.items.find((i) => /postgres|mariadb|database/i.test(i.type) && i.environment === 'production');
+  const db = preview.items.find(
+    (i) => /postgres|mariadb|database/i.test(i.type) && i.environment === 'production',
+  );
   if (!db) return preview.items[0]?.component ?? 'production';
   const m = /\/([^/?#]+)(?:[?#].*)?$/.exec(db.destination);
   return m?.[1] ?? db.component;

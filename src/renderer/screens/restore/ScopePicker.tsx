@@ -27,7 +27,8 @@ export function ScopePicker(props: {
 
   const set = (k: ScopeKind) => {
     if (k === 'complete') props.onChange({ kind: 'complete' });
-    if (k === 'database') props.onChange({ kind: 'database', components: dbs.map((d) => d.name), tables: [] });
+    if (k === 'database')
+      props.onChange({ kind: 'database', components: dbs.map((d) => d.name), tables: [] });
     if (k === 'files') props.onChange({ kind: 'files', include: [] });
     if (k === 'selective') props.onChange({ kind: 'selective', include: [] });
   };
@@ -79,7 +80,10 @@ export function ScopePicker(props: {
             onChange={(t) => {
               setTables(t);
               const list = t.split(/[\s,]+/).filter(Boolean);
-              props.onChange({ ...(props.value as Extract<RestoreScope, { kind: 'database' }>), tables: list });
+              props.onChange({
+                ...(props.value as Extract<RestoreScope, { kind: 'database' }>),
+                tables: list,
+              });
             }}
             placeholder="public.customer, public.payment"
             help="Leave empty to restore whole databases. Separate tables with commas (schema.table)."
@@ -114,12 +118,16 @@ function FilePicker(props: {
   const entries = useCall('snapshots.browse', { targetId: props.targetId, id: props.snapshotId, path });
   const toggle = (p: string, dir: boolean) => {
     const glob = dir ? `${p}/**` : p;
-    props.onChange(props.include.includes(glob) ? props.include.filter((x) => x !== glob) : [...props.include, glob]);
+    props.onChange(
+      props.include.includes(glob) ? props.include.filter((x) => x !== glob) : [...props.include, glob],
+    );
   };
   const up = path.split('/').slice(0, -1).join('/');
   return (
     <fieldset>
-      <legend>{props.optional ? 'Files to restore (none ticked = all files)' : 'Files and folders to restore'}</legend>
+      <legend>
+        {props.optional ? 'Files to restore (none ticked = all files)' : 'Files and folders to restore'}
+      </legend>
       <p className="small">
         In: <code>/{path}</code>{' '}
         {path ? (

@@ -15,7 +15,11 @@ export function SnapshotPicker(props: {
 }) {
   const { timeZone } = useSession();
   const targets = useCall('storage.list', {});
-  const snaps = useCall('snapshots.list', { targetId: props.targetId, limit: 500 }, { enabled: Boolean(props.targetId) });
+  const snaps = useCall(
+    'snapshots.list',
+    { targetId: props.targetId, limit: 500 },
+    { enabled: Boolean(props.targetId) },
+  );
   const [plan, setPlan] = useState('');
   const [tag, setTag] = useState('');
   const [before, setBefore] = useState('');
@@ -54,13 +58,21 @@ export function SnapshotPicker(props: {
         />
         <Field label={`Before (${timeZone})`} help="Only backups taken before this moment.">
           {(id, d) => (
-            <input id={id} type="datetime-local" value={before} aria-describedby={d} onChange={(e) => setBefore(e.target.value)} />
+            <input
+              id={id}
+              type="datetime-local"
+              value={before}
+              aria-describedby={d}
+              onChange={(e) => setBefore(e.target.value)}
+            />
           )}
         </Field>
       </div>
       {snaps.isPending && props.targetId ? <Loading what="snapshots" /> : null}
       {snaps.isError ? <ErrorBox error={snaps.error} title="Snapshots" /> : null}
-      {snaps.data && shown.length === 0 ? <Empty>No backups match. Clear a filter or pick another storage.</Empty> : null}
+      {snaps.data && shown.length === 0 ? (
+        <Empty>No backups match. Clear a filter or pick another storage.</Empty>
+      ) : null}
       {shown.length > 0 ? (
         <table className="table selectable" aria-label="Snapshots">
           <thead>

@@ -15,17 +15,51 @@ export function ValidationReport({ job }: { job: Job }) {
         detail="The restore finished, but the host did not return a validation report for it."
       />
     );
-  const bad = v.rows.filter((r) => r.status !== 'match').length;
+  const checked = v.checked ?? v.rows.length;
+  const bad =
+    v.checked !== undefined
+      ? v.checked - (v.matching ?? 0)
+      : v.rows.filter((r) => r.status !== 'match').length;
   const ok = v.ok ?? (bad === 0 && v.schemaMatch !== false);
   return (
     <div>
       <p className={ok ? 'banner banner-ok' : 'banner banner-bad'} role="status">
         {ok
-          ? `Validation passed: all ${v.rows.length} tables match the backup.`
+          ? `Validation passed: all ${checked} tables match the backup.`
           : `Validation found ${bad} table(s) that do not match the backup.`}
-        {v.schemaMatch === true ? ' The schema matches.' : v.schemaMatch === false ? ' The schema differs.' : ''}
+        {v.schemaMatch === true
+          ? ' The schema matches.'
+          : v.schemaMatch === false
+            ? ' The schema differs.'
+            : ''}
       </p>
-      {v.rows.length === 0 ? (
+      {v.rows.length === 0 && v.checked !== undefined ? (
+        <table className="table compact" aria-label="Validation report">
+          <thead>
+            <tr>
+              <th scope="col">Result</th>
+              <th scope="col">Tables</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">
+                <Badge tone="ok">match</Badge>
+              </th>
+              <td>{formatCount(v.matching ?? 0)}</td>
+            </tr>
+            <tr>
+              <th scope="row">
+                <Badge tone={bad > 0 ? 'bad' : 'muted'}>mismatch or missing</Badge>
+              </th>
+              <td>{formatCount(bad)}</td>
+            </tr>
+          </tbody>
+          <caption className="small muted">
+            Row counts and sampled row hashes compared with the backup.
+          </caption>
+        </table>
+      ) : v.rows.length === 0 ? (
         <Empty>No tables were compared.</Empty>
       ) : (
         <table className="table compact" aria-label="Validation report">

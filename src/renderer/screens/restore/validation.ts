@@ -15,6 +15,9 @@ export interface ValidationRow {
 }
 export interface Validation {
   rows: ValidationRow[];
+  /** Counts when the host reports a summary only (validation: "all-match" | "mismatch"). */
+  checked?: number;
+  matching?: number;
   schemaMatch?: boolean | null;
   ok?: boolean;
 }
@@ -24,10 +27,26 @@ const STATUSES = new Set(['match', 'mismatch', 'missing']);
 export function readValidation(job: Job | undefined): Validation | undefined {
   const r = job?.result;
   if (!r) return undefined;
-  if (typeof r.validation === 'string') {
+  if (r.validation === 'all-match' || r.validation === 'mismatch') {
+    return {
+      rows: [],
+      ok: r.validation === 'all-match',
+      ...(typeof r.tablesChecked === 'number' ? { checked: r.tablesChecked } : {}),
+      ...(typeof r.tablesMatching === 'number' ? { matching: r.tablesMatching } : {}),
+    };
+  }
+  if (typeof r.validation === 'string' && r.validation.startsWith('{')) {
     try {
-      const v = JSON.parse(r.validation) as { tables?: ValidationRow[]; schemaMatch?: boolean | null; ok?: boolean };
-      return { rows: (v.tables ?? []).filter((t) => STATUSES.has(t.status)), schemaMatch: v.schemaMatch, ok: v.ok };
+      const v = JSON.parse(r.validation) as {
+        tables?: ValidationRow[];
+        schemaMatch?: boolean | null;
+        ok?: boolean;
+      };
+      return {
+        rows: (v.tables ?? []).filter((t) => STATUSES.has(t.status)),
+        schemaMatch: v.schemaMatch,
+        ok: v.ok,
+      };
     } catch {
       // fall through to flattened keys
     }
@@ -37,7 +56,11 @@ export function readValidation(job: Job | undefined): Validation | undefined {
     const m = /^(?:table|validation\.table)[:.](.+?)(?:\.status)?$/.exec(k);
     if (m?.[1] && typeof v === 'string' && STATUSES.has(v)) {
       const exp = r[`rows:${m[1]}`];
-      rows.push({ name: m[1], status: v as CheckStatus, ...(typeof exp === 'number' ? { expectedRows: exp } : {}) });
+      rows.push({
+        name: m[1],
+        status: v as CheckStatus,
+        ...(typeof exp === 'number' ? { expectedRows: exp } : {}),
+      });
     }
   }
   if (rows.length === 0 && typeof r.validationOk !== 'boolean') return undefined;

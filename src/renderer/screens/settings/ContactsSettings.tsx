@@ -14,8 +14,16 @@ export function ContactsSettings() {
   if (data.isError) return <ErrorBox error={data.error} title="Contacts" />;
   return (
     <div className="stack">
-      <Card title="Contacts" actions={admin && !editing ? <Button onClick={() => setEditing('new')}>Add contact</Button> : null}>
-        {editing ? <ContactForm initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} /> : null}
+      <Card
+        title="Contacts"
+        actions={admin && !editing ? <Button onClick={() => setEditing('new')}>Add contact</Button> : null}
+      >
+        {editing ? (
+          <ContactForm
+            initial={editing === 'new' ? undefined : editing}
+            onDone={() => setEditing(undefined)}
+          />
+        ) : null}
         <table className="table">
           <thead>
             <tr>
@@ -54,7 +62,12 @@ export function ContactsSettings() {
           {data.data.escalation.map((s) => (
             <li key={s.order}>
               {s.title}
-              {s.contactId ? <span className="muted small"> ({data.data.contacts.find((c) => c.id === s.contactId)?.email})</span> : null}
+              {s.contactId ? (
+                <span className="muted small">
+                  {' '}
+                  ({data.data.contacts.find((c) => c.id === s.contactId)?.email})
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -41,10 +41,30 @@ export function GeneralSettingsForm() {
         <fieldset disabled={!admin}>
           <div className="grid-3">
             <TextField label="Organisation" value={org} onChange={setOrg} />
-            <TextField label="Display time zone" value={tz} onChange={setTz} help="IANA name, e.g. Africa/Nairobi (EAT)." />
-            <TextField label="Sign out after idle (minutes)" value={idle} onChange={setIdle} inputMode="numeric" />
-            <TextField label="Emergency approval valid for (minutes)" value={approval} onChange={setApproval} inputMode="numeric" />
-            <TextField label="Key rotation every (days)" value={rotation} onChange={setRotation} inputMode="numeric" />
+            <TextField
+              label="Display time zone"
+              value={tz}
+              onChange={setTz}
+              help="IANA name, e.g. Africa/Nairobi (EAT)."
+            />
+            <TextField
+              label="Sign out after idle (minutes)"
+              value={idle}
+              onChange={setIdle}
+              inputMode="numeric"
+            />
+            <TextField
+              label="Emergency approval valid for (minutes)"
+              value={approval}
+              onChange={setApproval}
+              inputMode="numeric"
+            />
+            <TextField
+              label="Key rotation every (days)"
+              value={rotation}
+              onChange={setRotation}
+              inputMode="numeric"
+            />
           </div>
         </fieldset>
         {save.isError ? <ErrorBox error={save.error} title="Not saved" /> : null}

@@ -2,7 +2,17 @@
 import { useState } from 'react';
 import type { CallInput, ConnectionProfile } from '../../../shared/contract/index.js';
 import { useAction, useCall } from '../../api/hooks.js';
-import { Badge, Button, Card, ConfirmDialog, Empty, ErrorBox, Loading, SelectField, TextField } from '../../components/ui.js';
+import {
+  Badge,
+  Button,
+  Card,
+  ConfirmDialog,
+  Empty,
+  ErrorBox,
+  Loading,
+  SelectField,
+  TextField,
+} from '../../components/ui.js';
 import { useCan } from '../../lib/session.js';
 
 type Fields = CallInput<'profiles.create'>['profile'];
@@ -14,11 +24,19 @@ export function ProfilesSettings() {
   const [editing, setEditing] = useState<ConnectionProfile | 'new'>();
   const [deleting, setDeleting] = useState<ConnectionProfile>();
   const test = useAction('profiles.test');
-  const del = useAction('profiles.delete', { invalidates: ['profiles.list'], onSuccess: () => setDeleting(undefined) });
+  const del = useAction('profiles.delete', {
+    invalidates: ['profiles.list'],
+    onSuccess: () => setDeleting(undefined),
+  });
   const admin = can('profiles.update');
   return (
-    <Card title="Connection profiles" actions={admin && !editing ? <Button onClick={() => setEditing('new')}>Add profile</Button> : null}>
-      {editing ? <ProfileForm initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} /> : null}
+    <Card
+      title="Connection profiles"
+      actions={admin && !editing ? <Button onClick={() => setEditing('new')}>Add profile</Button> : null}
+    >
+      {editing ? (
+        <ProfileForm initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
+      ) : null}
       {profiles.isPending ? <Loading what="profiles" /> : null}
       {profiles.isError ? <ErrorBox error={profiles.error} title="Profiles" /> : null}
       {profiles.data?.length === 0 ? <Empty>No database connection profiles yet.</Empty> : null}
@@ -53,14 +71,18 @@ export function ProfilesSettings() {
                   <Badge tone={p.environment === 'production' ? 'bad' : 'info'}>{p.environment}</Badge>
                 </td>
                 <td>{p.hasPassword ? 'In keychain' : 'None'}</td>
-                <td className="actions">
-                  {can('profiles.test') ? <Button onClick={() => test.mutate({ id: p.id })}>Test</Button> : null}
-                  {admin ? <Button onClick={() => setEditing(p)}>Change</Button> : null}
-                  {admin ? (
-                    <Button variant="danger" onClick={() => setDeleting(p)}>
-                      Delete
-                    </Button>
-                  ) : null}
+                <td>
+                  <div className="actions">
+                    {can('profiles.test') ? (
+                      <Button onClick={() => test.mutate({ id: p.id })}>Test</Button>
+                    ) : null}
+                    {admin ? <Button onClick={() => setEditing(p)}>Change</Button> : null}
+                    {admin ? (
+                      <Button variant="danger" onClick={() => setDeleting(p)}>
+                        Delete
+                      </Button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
@@ -76,7 +98,10 @@ export function ProfilesSettings() {
         onCancel={() => setDeleting(undefined)}
         onConfirm={() => deleting && del.mutate({ id: deleting.id })}
       >
-        <p>The profile and its keychain password are removed. The database itself is not touched; plans using it will fail.</p>
+        <p>
+          The profile and its keychain password are removed. The database itself is not touched; plans using
+          it will fail.
+        </p>
       </ConfirmDialog>
     </Card>
   );
@@ -97,16 +122,37 @@ function ProfileForm({ initial, onDone }: { initial?: ConnectionProfile; onDone:
   const err = create.error ?? update.error;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    const profile: Fields = { name: name.trim(), kind, host: host.trim(), port: Number(port), database: database.trim(), user: user.trim(), tls: initial?.tls ?? 'prefer', environment };
+    const profile: Fields = {
+      name: name.trim(),
+      kind,
+      host: host.trim(),
+      port: Number(port),
+      database: database.trim(),
+      user: user.trim(),
+      tls: initial?.tls ?? 'prefer',
+      environment,
+    };
     const pw = password ? { password } : {};
     if (initial) update.mutate({ id: initial.id, profile, ...pw, clearPassword: false });
     else create.mutate({ profile, ...pw });
   };
   return (
-    <form className="form-block" onSubmit={submit} aria-label={initial ? `Change ${initial.name}` : 'New profile'}>
+    <form
+      className="form-block"
+      onSubmit={submit}
+      aria-label={initial ? `Change ${initial.name}` : 'New profile'}
+    >
       <div className="grid-4">
         <TextField label="Name" value={name} onChange={setName} />
-        <SelectField label="Kind" value={kind} onChange={setKind} options={[{ value: 'postgres', label: 'PostgreSQL' }, { value: 'mariadb', label: 'MariaDB / MySQL' }]} />
+        <SelectField
+          label="Kind"
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: 'postgres', label: 'PostgreSQL' },
+            { value: 'mariadb', label: 'MariaDB / MySQL' },
+          ]}
+        />
         <TextField label="Host" value={host} onChange={setHost} />
         <TextField label="Port" value={port} onChange={setPort} inputMode="numeric" />
         <TextField label="Database" value={database} onChange={setDatabase} />
@@ -121,11 +167,21 @@ function ProfileForm({ initial, onDone }: { initial?: ConnectionProfile; onDone:
             { value: 'test', label: 'Test' },
           ]}
         />
-        <TextField label={initial ? 'New password (empty = unchanged)' : 'Password'} type="password" value={password} onChange={setPassword} autoComplete="off" />
+        <TextField
+          label={initial ? 'New password (empty = unchanged)' : 'Password'}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="off"
+        />
       </div>
       {err ? <ErrorBox error={err} title="Not saved" /> : null}
       <div className="form-actions">
-        <Button type="submit" variant="primary" disabled={create.isPending || update.isPending || !name.trim() || !database.trim()}>
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={create.isPending || update.isPending || !name.trim() || !database.trim()}
+        >
           Save profile
         </Button>
         <Button onClick={onDone}>Cancel</Button>

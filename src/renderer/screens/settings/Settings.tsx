@@ -1,8 +1,9 @@
 /** Settings: plans and schedules, storage, keys, connection profiles, users and MFA, contacts, general. */
+
+import type { CallName } from '../../../shared/contract/index.js';
+import { NotAvailable } from '../../components/ui.js';
 import { href } from '../../lib/router.js';
 import { useCan } from '../../lib/session.js';
-import { NotAvailable } from '../../components/ui.js';
-import type { CallName } from '../../../shared/contract/index.js';
 import { ContactsSettings } from './ContactsSettings.js';
 import { GeneralSettingsForm } from './GeneralSettings.js';
 import { KeysSettings } from './KeysSettings.js';

@@ -36,7 +36,9 @@ export function StorageForm(props: {
         name: name.trim(),
         role,
         config: { kind: 's3', bucket, region, prefix, forcePathStyle: Boolean(endpoint.trim()), ...ep },
-        ...(accessKeyId && secretAccessKey ? { credentials: { kind: 's3', accessKeyId, secretAccessKey } } : {}),
+        ...(accessKeyId && secretAccessKey
+          ? { credentials: { kind: 's3', accessKeyId, secretAccessKey } }
+          : {}),
       });
     } else {
       props.onSubmit({

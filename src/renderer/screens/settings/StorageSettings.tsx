@@ -13,16 +13,34 @@ export function StorageSettings() {
   const posture = useCall('posture.get', {});
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<StorageTarget>();
-  const create = useAction('storage.create', { invalidates: ['storage.list', 'posture.get'], onSuccess: () => setAdding(false) });
+  const create = useAction('storage.create', {
+    invalidates: ['storage.list', 'posture.get'],
+    onSuccess: () => setAdding(false),
+  });
   const test = useAction('storage.test');
-  const del = useAction('storage.delete', { invalidates: ['storage.list'], onSuccess: () => setDeleting(undefined) });
+  const del = useAction('storage.delete', {
+    invalidates: ['storage.list'],
+    onSuccess: () => setDeleting(undefined),
+  });
 
   return (
     <div className="stack">
-      <Card title="Storage targets" actions={can('storage.create') && !adding ? <Button onClick={() => setAdding(true)}>Add storage target</Button> : null}>
+      <Card
+        title="Storage targets"
+        actions={
+          can('storage.create') && !adding ? (
+            <Button onClick={() => setAdding(true)}>Add storage target</Button>
+          ) : null
+        }
+      >
         {adding ? (
           <>
-            <StorageForm submitLabel="Add storage target" busy={create.isPending} defaultRole="secondary" onSubmit={(i) => create.mutate(i)} />
+            <StorageForm
+              submitLabel="Add storage target"
+              busy={create.isPending}
+              defaultRole="secondary"
+              onSubmit={(i) => create.mutate(i)}
+            />
             {create.isError ? <ErrorBox error={create.error} title="Not added" /> : null}
           </>
         ) : null}
@@ -52,13 +70,21 @@ export function StorageSettings() {
                   <th scope="row">{t.name}</th>
                   <td>{t.role}</td>
                   <td className="mono">{t.location}</td>
-                  <td>{t.hasCredentials ? <Badge tone="ok">In keychain</Badge> : <Badge tone="muted">None</Badge>}</td>
+                  <td>
+                    {t.hasCredentials ? (
+                      <Badge tone="ok">In keychain</Badge>
+                    ) : (
+                      <Badge tone="muted">None</Badge>
+                    )}
+                  </td>
                   {can('storage.test') ? (
-                    <td className="actions">
-                      <Button onClick={() => test.mutate({ id: t.id })}>Test connection</Button>
-                      <Button variant="danger" onClick={() => setDeleting(t)}>
-                        Forget
-                      </Button>
+                    <td>
+                      <div className="actions">
+                        <Button onClick={() => test.mutate({ id: t.id })}>Test connection</Button>
+                        <Button variant="danger" onClick={() => setDeleting(t)}>
+                          Forget
+                        </Button>
+                      </div>
                     </td>
                   ) : null}
                 </tr>
@@ -67,7 +93,11 @@ export function StorageSettings() {
           </table>
         ) : null}
       </Card>
-      {posture.data ? <PosturePanel posture={posture.data} /> : posture.isError ? <ErrorBox error={posture.error} title="Storage posture" /> : null}
+      {posture.data ? (
+        <PosturePanel posture={posture.data} />
+      ) : posture.isError ? (
+        <ErrorBox error={posture.error} title="Storage posture" />
+      ) : null}
       <ConfirmDialog
         open={Boolean(deleting)}
         title={`Forget the storage target “${deleting?.name ?? ''}”?`}
@@ -78,9 +108,9 @@ export function StorageSettings() {
         onConfirm={() => deleting && del.mutate({ id: deleting.id })}
       >
         <p>
-          The console stops using <code>{deleting?.location}</code> and removes its credentials from the keychain. The
-          backups already in the bucket are <strong>not deleted</strong>; plans that use this target will fail until
-          they are changed.
+          The console stops using <code>{deleting?.location}</code> and removes its credentials from the
+          keychain. The backups already in the bucket are <strong>not deleted</strong>; plans that use this
+          target will fail until they are changed.
         </p>
       </ConfirmDialog>
       {del.isError ? <ErrorBox error={del.error} title="Not removed" /> : null}

@@ -3,7 +3,17 @@ import { useState } from 'react';
 import type { Role, User } from '../../../shared/contract/index.js';
 import { ROLE_LABELS, ROLES } from '../../../shared/contract/index.js';
 import { useAction, useCall } from '../../api/hooks.js';
-import { Badge, Button, Card, ConfirmDialog, Empty, ErrorBox, Loading, SelectField, TextField } from '../../components/ui.js';
+import {
+  Badge,
+  Button,
+  Card,
+  ConfirmDialog,
+  Empty,
+  ErrorBox,
+  Loading,
+  SelectField,
+  TextField,
+} from '../../components/ui.js';
 import { formatTimeShort } from '../../lib/format.js';
 import { useSession } from '../../lib/session.js';
 
@@ -19,7 +29,14 @@ export function UsersSettings() {
   const resetMfa = useAction('users.resetMfa', INV);
   const unlock = useAction('users.unlock', INV);
   const del = useAction('users.delete', INV);
-  const errors = [update, resetMfa, unlock, del].filter((m) => m.isError);
+  const errors = (
+    [
+      ['update', update],
+      ['resetMfa', resetMfa],
+      ['unlock', unlock],
+      ['delete', del],
+    ] as const
+  ).filter(([, m]) => m.isError);
 
   const confirm = () => {
     if (!pending) return;
@@ -31,13 +48,16 @@ export function UsersSettings() {
   };
 
   return (
-    <Card title="Users and MFA" actions={!adding ? <Button onClick={() => setAdding(true)}>Add user</Button> : null}>
+    <Card
+      title="Users and MFA"
+      actions={!adding ? <Button onClick={() => setAdding(true)}>Add user</Button> : null}
+    >
       {adding ? <NewUser onDone={() => setAdding(false)} /> : null}
       {users.isPending ? <Loading what="users" /> : null}
       {users.isError ? <ErrorBox error={users.error} title="Users" /> : null}
       {users.data?.length === 0 ? <Empty>No users.</Empty> : null}
-      {errors.map((m, i) => (
-        <ErrorBox key={i} error={m.error} title="Not changed" />
+      {errors.map(([k, m]) => (
+        <ErrorBox key={k} error={m.error} title="Not changed" />
       ))}
       {users.data && users.data.length > 0 ? (
         <table className="table">
@@ -72,23 +92,45 @@ export function UsersSettings() {
                     ))}
                   </select>
                 </td>
-                <td>{u.mfaEnrolled ? <Badge tone="ok">Enrolled</Badge> : <Badge tone="warn">At next sign-in</Badge>}</td>
                 <td>
-                  {u.disabled ? <Badge tone="muted">Disabled</Badge> : u.lockedUntil ? <Badge tone="bad">Locked</Badge> : <Badge tone="ok">Active</Badge>}
-                  {u.failedAttempts > 0 ? <div className="small">{u.failedAttempts} failed attempt(s)</div> : null}
+                  {u.mfaEnrolled ? (
+                    <Badge tone="ok">Enrolled</Badge>
+                  ) : (
+                    <Badge tone="warn">At next sign-in</Badge>
+                  )}
+                </td>
+                <td>
+                  {u.disabled ? (
+                    <Badge tone="muted">Disabled</Badge>
+                  ) : u.lockedUntil ? (
+                    <Badge tone="bad">Locked</Badge>
+                  ) : (
+                    <Badge tone="ok">Active</Badge>
+                  )}
+                  {u.failedAttempts > 0 ? (
+                    <div className="small">{u.failedAttempts} failed attempt(s)</div>
+                  ) : null}
                 </td>
                 <td>{formatTimeShort(u.lastLoginAt, timeZone)}</td>
-                <td className="actions">
-                  {u.lockedUntil ? <Button onClick={() => unlock.mutate({ id: u.id })}>Unlock</Button> : null}
-                  <Button onClick={() => setPending({ user: u, action: 'resetMfa' })}>Reset authenticator</Button>
-                  {u.id !== me.id ? (
-                    <Button onClick={() => setPending({ user: u, action: 'disable' })}>{u.disabled ? 'Enable' : 'Disable'}</Button>
-                  ) : null}
-                  {u.id !== me.id ? (
-                    <Button variant="danger" onClick={() => setPending({ user: u, action: 'delete' })}>
-                      Delete
+                <td>
+                  <div className="actions">
+                    {u.lockedUntil ? (
+                      <Button onClick={() => unlock.mutate({ id: u.id })}>Unlock</Button>
+                    ) : null}
+                    <Button onClick={() => setPending({ user: u, action: 'resetMfa' })}>
+                      Reset authenticator
                     </Button>
-                  ) : null}
+                    {u.id !== me.id ? (
+                      <Button onClick={() => setPending({ user: u, action: 'disable' })}>
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </Button>
+                    ) : null}
+                    {u.id !== me.id ? (
+                      <Button variant="danger" onClick={() => setPending({ user: u, action: 'delete' })}>
+                        Delete
+                      </Button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
@@ -118,7 +160,8 @@ function confirmTitle(p: Pending): string {
 function confirmText(p: Pending): string {
   if (p.action === 'resetMfa')
     return `${p.user.displayName}'s authenticator stops working now. At their next sign-in they must add a new one (password still needed).`;
-  if (p.action === 'delete') return `${p.user.displayName} can no longer sign in. Their entries in the audit log stay.`;
+  if (p.action === 'delete')
+    return `${p.user.displayName} can no longer sign in. Their entries in the audit log stay.`;
   return p.user.disabled
     ? `${p.user.displayName} can sign in again.`
     : `${p.user.displayName} is signed out everywhere and cannot sign in until enabled again.`;
@@ -142,12 +185,28 @@ function NewUser({ onDone }: { onDone: () => void }) {
       <div className="grid-4">
         <TextField label="Username" value={username} onChange={setUsername} autoComplete="off" />
         <TextField label="Full name" value={displayName} onChange={setDisplayName} />
-        <SelectField label="Role" value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
-        <TextField label="Initial password" type="password" value={password} onChange={setPassword} autoComplete="new-password" help="At least 12 characters. They add an authenticator at first sign-in." />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={setRole}
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <TextField
+          label="Initial password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="new-password"
+          help="At least 12 characters. They add an authenticator at first sign-in."
+        />
       </div>
       {create.isError ? <ErrorBox error={create.error} title="Not created" /> : null}
       <div className="form-actions">
-        <Button type="submit" variant="primary" disabled={create.isPending || !username || !displayName || password.length < 12}>
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={create.isPending || !username || !displayName || password.length < 12}
+        >
           Create user
         </Button>
         <Button onClick={onDone}>Cancel</Button>

@@ -32,9 +32,9 @@ export function SetupKey({ targetId, onDone }: { targetId: string; onDone: () =>
     <section aria-labelledby="key-h">
       <h2 id="key-h">Encryption key</h2>
       <p>
-        Every backup is encrypted with AES-256. The repository key is protected by this computer's keychain and,
-        optionally, an AWS KMS key. A printed <strong>recovery key</strong> opens the backups on the day neither
-        is available. Keys are rotated every 90 days.
+        Every backup is encrypted with AES-256. The repository key is protected by this computer's keychain
+        and, optionally, an AWS KMS key. A printed <strong>recovery key</strong> opens the backups on the day
+        neither is available. Keys are rotated every 90 days.
       </p>
       {keys.isPending ? <Loading what="key status" /> : null}
       {keys.isError ? <ErrorBox error={keys.error} title="Key status" /> : null}
@@ -49,8 +49,8 @@ export function SetupKey({ targetId, onDone }: { targetId: string; onDone: () =>
       {recoveryKey ? (
         <div>
           <p>
-            <strong>Recovery key — shown only this once.</strong> Print it or store it in the company safe. Anyone
-            with this key and the bucket can read the backups.
+            <strong>Recovery key — shown only this once.</strong> Print it or store it in the company safe.
+            Anyone with this key and the bucket can read the backups.
           </p>
           <p>
             <code className="secret" data-testid="recovery-key">
@@ -59,8 +59,8 @@ export function SetupKey({ targetId, onDone }: { targetId: string; onDone: () =>
             <CopyButton text={recoveryKey} label="recovery key" />
           </p>
           <label className="check">
-            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have stored the
-            recovery key safely
+            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> I have
+            stored the recovery key safely
           </label>
           <div className="form-actions">
             <Button variant="primary" disabled={!saved} onClick={onDone}>

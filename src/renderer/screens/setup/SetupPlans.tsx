@@ -121,8 +121,18 @@ export function SetupPlans({ onDone }: { onDone: () => void }) {
       <fieldset>
         <legend>Files</legend>
         <div className="grid-2">
-          <TextField label="File uploads directory" value={uploads} onChange={setUploads} placeholder="/srv/mvono/uploads" />
-          <TextField label="Configuration directory" value={config} onChange={setConfig} placeholder="/etc/mvono" />
+          <TextField
+            label="File uploads directory"
+            value={uploads}
+            onChange={setUploads}
+            placeholder="/srv/mvono/uploads"
+          />
+          <TextField
+            label="Configuration directory"
+            value={config}
+            onChange={setConfig}
+            placeholder="/etc/mvono"
+          />
         </div>
       </fieldset>
       <fieldset>
@@ -157,7 +167,8 @@ export function SetupPlans({ onDone }: { onDone: () => void }) {
           </tbody>
         </table>
         <p className="help">
-          A plan is created only when something it covers is filled in above (database, uploads or configuration).
+          A plan is created only when something it covers is filled in above (database, uploads or
+          configuration).
         </p>
       </fieldset>
       {error ? <ErrorBox error={error} title="Could not create the plans" /> : null}

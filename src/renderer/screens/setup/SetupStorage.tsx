@@ -3,8 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CallInput, StorageTarget } from '../../../shared/contract/index.js';
 import { callWithStepUp, useCall } from '../../api/hooks.js';
-import { StorageForm } from '../settings/StorageForm.js';
 import { Button, ErrorBox, Loading } from '../../components/ui.js';
+import { StorageForm } from '../settings/StorageForm.js';
 
 export function SetupStorage({ onDone }: { onDone: (targetId: string) => void }) {
   const qc = useQueryClient();
@@ -31,9 +31,9 @@ export function SetupStorage({ onDone }: { onDone: (targetId: string) => void })
     <section aria-labelledby="storage-h">
       <h2 id="storage-h">Storage</h2>
       <p>
-        The procedures keep daily backups in <strong>primary</strong> storage (Amazon S3) and the weekly complete
-        system backup in <strong>secondary</strong> storage (Google Cloud Storage). You can start with a local
-        directory and add the cloud buckets later in Settings.
+        The procedures keep daily backups in <strong>primary</strong> storage (Amazon S3) and the weekly
+        complete system backup in <strong>secondary</strong> storage (Google Cloud Storage). You can start
+        with a local directory and add the cloud buckets later in Settings.
       </p>
       {targets.isPending ? <Loading what="storage targets" /> : null}
       {targets.isError ? <ErrorBox error={targets.error} title="Storage targets" /> : null}
@@ -42,7 +42,12 @@ export function SetupStorage({ onDone }: { onDone: (targetId: string) => void })
       ) : null}
       {targets.data && (targets.data.length === 0 || adding) ? (
         <>
-          <StorageForm submitLabel="Save storage target" busy={busy} onSubmit={create} defaultRole="primary" />
+          <StorageForm
+            submitLabel="Save storage target"
+            busy={busy}
+            onSubmit={create}
+            defaultRole="primary"
+          />
           {error ? <ErrorBox error={error} title="Could not add the storage target" /> : null}
         </>
       ) : null}
@@ -50,7 +55,11 @@ export function SetupStorage({ onDone }: { onDone: (targetId: string) => void })
   );
 }
 
-function ExistingTargets(props: { targets: StorageTarget[]; onUse: (id: string) => void; onAdd: () => void }) {
+function ExistingTargets(props: {
+  targets: StorageTarget[];
+  onUse: (id: string) => void;
+  onAdd: () => void;
+}) {
   const first = props.targets.find((t) => t.role === 'primary') ?? props.targets[0];
   return (
     <div>

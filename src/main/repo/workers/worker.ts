@@ -1,0 +1,58 @@
+/**
+ * A crypto worker: HMAC ids, compression + AES-256-GCM sealing, and opening/verifying blobs, off
+ * the main thread. A hashed chunk stays here until the main thread says `seal` (new to the
+ * repository) or `drop` (already stored), so a chunk crosses the thread boundary once.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { blobId } from '../../crypto/keys.js';
+import { isAppError } from '../../platform/errors.js';
+import { openBlobSync, sealBlobSync } from '../blob.js';
+import type { Request, Response, WorkerKeys } from './protocol.js';
+
+const k = workerData as WorkerKeys;
+const keys = { enc: Buffer.from(k.enc), mac: Buffer.from(k.mac) };
+const held = new Map<number, { id: string; data: Uint8Array }>();
+const port = parentPort!;
+
+function reply(r: Response, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(r, transfer);
+}
+
+function transferable(b: Uint8Array): ArrayBuffer[] {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? [b.buffer as ArrayBuffer] : [];
+}
+
+port.on('message', (m: Request) => {
+  try {
+    switch (m.op) {
+      case 'hash': {
+        const id = blobId(keys.mac, m.data);
+        held.set(m.seq, { id, data: m.data });
+        return reply({ op: 'hashed', seq: m.seq, id });
+      }
+      case 'drop':
+        held.delete(m.seq);
+        return;
+      case 'seal': {
+        const h = held.get(m.seq);
+        held.delete(m.seq);
+        if (!h) throw new Error(`no held chunk ${m.seq}`);
+        const b = sealBlobSync(keys, h.data, h.id);
+        const sealed = new Uint8Array(b.sealed.buffer, b.sealed.byteOffset, b.sealed.byteLength);
+        return reply({ op: 'sealed', seq: m.seq, sealed, rawLength: b.rawLength }, transferable(sealed));
+      }
+      case 'open': {
+        const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
+        const out = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
+        return reply({ op: 'opened', seq: m.seq, plain: out }, transferable(out));
+      }
+    }
+  } catch (e) {
+    reply({
+      op: 'error',
+      seq: m.seq,
+      code: isAppError(e) ? e.code : 'INTERNAL',
+      message: e instanceof Error ? e.message : String(e),
+    });
+  }
+});
