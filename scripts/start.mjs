@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt, ensureInstalled } from './bootstrap.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const say = (s) => process.stderr.write(`${s}\n`);
@@ -50,10 +51,8 @@ function run(cmd, args, env, onStdout) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
-if (!existsSync(join(ROOT, 'dist/src/main/cli/main.js'))) {
-  say('The console is not built yet: run `npm run build` first.');
-  process.exit(2);
-}
+ensureInstalled();
+ensureBuilt();
 const home = defaultHome();
 const env = { ...process.env, MVONO_HOME: home };
 const electron = electronBinary();

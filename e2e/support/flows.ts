@@ -84,8 +84,8 @@ export async function firstRunSetup(page: Page, url: string, o: SetupOptions): P
   }
 
   await page.getByRole('heading', { name: 'Encryption key' }).waitFor();
-  await page.waitForLoadState('networkidle');
   const create = page.getByRole('button', { name: 'Create encrypted repository' });
+  await create.or(page.getByText('already initialised')).first().waitFor();
   if (await create.isVisible()) {
     await create.click();
     await answerStepUp(page, secret);

@@ -9,7 +9,8 @@ import { prng, randomBytesFrom } from '../support/fs-tree.js';
 
 async function packs(repo: string): Promise<string[]> {
   const out: string[] = [];
-  for (const d of await readdir(join(repo, 'data'))) for (const f of await readdir(join(repo, 'data', d))) out.push(join(repo, 'data', d, f));
+  for (const d of await readdir(join(repo, 'data')))
+    for (const f of await readdir(join(repo, 'data', d))) out.push(join(repo, 'data', d, f));
   return out;
 }
 
@@ -63,7 +64,11 @@ describe('corruption', () => {
 
   it('check without --read-data-subset verifies the structure only', async () => {
     const r = await runCli(['check', '--json'], env);
-    assert.equal(lastJson<{ ok: boolean }>(r).ok, true, 'structure is intact; only --read-data finds bit rot');
+    assert.equal(
+      lastJson<{ ok: boolean }>(r).ok,
+      true,
+      'structure is intact; only --read-data finds bit rot',
+    );
   });
 
   it('restoring the damaged file fails loudly and writes nothing wrong; other files restore', async () => {
@@ -76,6 +81,9 @@ describe('corruption', () => {
     const first = lastJson<{ id: string }[]>(await runCli(['snapshots', '--json'], env))[0]!.id;
     const ok = await runCli(['restore', first, '--target', join(dir, 'out2')], env);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.deepEqual(await readFile(join(dir, 'out2', 'files', srcRel, 'b', 'healthy.bin')), await readFile(join(dir, 'b', 'healthy.bin')));
+    assert.deepEqual(
+      await readFile(join(dir, 'out2', 'files', srcRel, 'b', 'healthy.bin')),
+      await readFile(join(dir, 'b', 'healthy.bin')),
+    );
   });
 });

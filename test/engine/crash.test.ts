@@ -14,7 +14,10 @@ import { describeTree, prng, randomBytesFrom, text } from '../support/fs-tree.js
 
 function killedBackup(args: string[], env: Record<string, string>, afterMs: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     const t = setTimeout(() => child.kill('SIGKILL'), afterMs);
     child.on('close', (code) => {
       clearTimeout(t);
@@ -32,20 +35,29 @@ describe('crash safety', () => {
     const r = prng(3);
     for (let i = 0; i < 40; i++) {
       await mkdir(join(dir, 'src', `d${i % 5}`), { recursive: true });
-      await writeFile(join(dir, 'src', `d${i % 5}`, `f${i}`), i % 3 ? text(r, 700_000) : randomBytesFrom(r, 900_000));
+      await writeFile(
+        join(dir, 'src', `d${i % 5}`, `f${i}`),
+        i % 3 ? text(r, 700_000) : randomBytesFrom(r, 900_000),
+      );
     }
     assert.equal((await runCli(['init', '--no-keychain'], env)).code, 0);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('survives 24 SIGKILLs at random points', async () => {
-    const good = lastJson<{ snapshot: string }>(await runCli(['backup', join(dir, 'src'), '--json'], env)).snapshot;
+    const good = lastJson<{ snapshot: string }>(
+      await runCli(['backup', join(dir, 'src'), '--json'], env),
+    ).snapshot;
     const r = prng(11);
     let killed = 0;
     for (let trial = 0; trial < 24; trial++) {
       // change some data so each run has new blobs to write
       await writeFile(join(dir, 'src', 'd0', `new${trial}`), randomBytesFrom(r, 2_000_000 + trial * 50_000));
-      const code = await killedBackup(['backup', join(dir, 'src'), '--force-reread'], env, 150 + Math.floor(r() * 1600));
+      const code = await killedBackup(
+        ['backup', join(dir, 'src'), '--force-reread'],
+        env,
+        150 + Math.floor(r() * 1600),
+      );
       if (code === null) killed++;
     }
     assert.ok(killed >= 20, `only ${killed} runs were killed mid-way`);
@@ -63,7 +75,14 @@ describe('crash safety', () => {
       const res = await runCli(['restore', s.id, '--target', t], env);
       assert.equal(res.code, 0, res.stderr);
     }
-    const first = join(dir, `restore-${good.slice(0, 8)}`, 'files', ...dir.split('/').filter(Boolean), 'src', 'd1');
+    const first = join(
+      dir,
+      `restore-${good.slice(0, 8)}`,
+      'files',
+      ...dir.split('/').filter(Boolean),
+      'src',
+      'd1',
+    );
     assert.deepEqual(await describeTree(first), await describeTree(join(dir, 'src', 'd1')));
 
     // the next backup succeeds (stale locks of killed processes do not block it)

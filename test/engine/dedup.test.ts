@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { prng, randomBytesFrom, text } from '../support/fs-tree.js';
 import { lastJson, runCli } from '../support/cli.js';
 import { dirSize } from '../support/du.js';
+import { prng, randomBytesFrom, text } from '../support/fs-tree.js';
 
 interface Summary {
   snapshot: string;

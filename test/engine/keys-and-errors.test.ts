@@ -23,7 +23,15 @@ describe('keys and opening errors', () => {
     const init = await runCli(['init', '--json'], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'pw' });
     assert.equal(init.code, 0, init.stderr);
     recoveryKey = lastJson<{ recoveryKey: string }>(init).recoveryKey;
-    assert.equal((await runCli(['backup', join(dir, 'file.txt')], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'pw' })).code, 0);
+    assert.equal(
+      (
+        await runCli(['backup', join(dir, 'file.txt')], {
+          MVONO_BACKUP_REPO: repo,
+          MVONO_BACKUP_PASSWORD: 'pw',
+        })
+      ).code,
+      0,
+    );
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -35,16 +43,22 @@ describe('keys and opening errors', () => {
 
   it('opens with the printed recovery key alone', async () => {
     await writeFile(join(dir, 'rk.txt'), `${recoveryKey.toLowerCase()}\n`);
-    const r = await runCli(['snapshots', '--no-keychain', '--recovery-key-file', join(dir, 'rk.txt'), '--json'], {
-      MVONO_BACKUP_REPO: repo,
-      MVONO_BACKUP_PASSWORD: '',
-    });
+    const r = await runCli(
+      ['snapshots', '--no-keychain', '--recovery-key-file', join(dir, 'rk.txt'), '--json'],
+      {
+        MVONO_BACKUP_REPO: repo,
+        MVONO_BACKUP_PASSWORD: '',
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
   });
 
   it('a wrong passphrase is a clear error with exit 12 and writes nothing', async () => {
     const before = await listing(repo);
-    const r = await runCli(['backup', join(dir, 'file.txt'), '--no-keychain'], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'nope' });
+    const r = await runCli(['backup', join(dir, 'file.txt'), '--no-keychain'], {
+      MVONO_BACKUP_REPO: repo,
+      MVONO_BACKUP_PASSWORD: 'nope',
+    });
     assert.equal(r.code, 12);
     assert.match(r.stderr, /None of the given keys opens this repository/);
     assert.doesNotMatch(r.stderr, /nope/);
@@ -69,7 +83,11 @@ describe('keys and opening errors', () => {
   });
 
   it('no keychain service at all is reported as such, not as a wrong key', async () => {
-    const r = await runCli(['snapshots'], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: '', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
+    const r = await runCli(['snapshots'], {
+      MVONO_BACKUP_REPO: repo,
+      MVONO_BACKUP_PASSWORD: '',
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    });
     assert.equal(r.code, 12);
     assert.match(r.stderr, /OS keychain is not available/);
   });
@@ -81,7 +99,10 @@ describe('keys and opening errors', () => {
     await writeFile(cfgPath, JSON.stringify({ ...cfg, version: 2 }));
     try {
       const before = await listing(repo);
-      const r = await runCli(['backup', join(dir, 'file.txt')], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'pw' });
+      const r = await runCli(['backup', join(dir, 'file.txt')], {
+        MVONO_BACKUP_REPO: repo,
+        MVONO_BACKUP_PASSWORD: 'pw',
+      });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /format version 2; this program reads up to version 1/);
       assert.deepEqual(await listing(repo), before);
@@ -91,7 +112,10 @@ describe('keys and opening errors', () => {
   });
 
   it('a missing repository says how to create one (exit 1)', async () => {
-    const r = await runCli(['snapshots'], { MVONO_BACKUP_REPO: join(dir, 'nowhere'), MVONO_BACKUP_PASSWORD: 'pw' });
+    const r = await runCli(['snapshots'], {
+      MVONO_BACKUP_REPO: join(dir, 'nowhere'),
+      MVONO_BACKUP_PASSWORD: 'pw',
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /There is no repository at .*nowhere/);
     assert.match(r.stderr, /mvono-backup init/);
@@ -101,7 +125,10 @@ describe('keys and opening errors', () => {
     await writeFile(join(dir, 'new-pw'), 'second passphrase\n');
     const env = { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'pw' };
     assert.equal((await runCli(['key', 'add', '--new-password-file', join(dir, 'new-pw')], env)).code, 0);
-    const r = await runCli(['snapshots', '--no-keychain'], { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: 'second passphrase' });
+    const r = await runCli(['snapshots', '--no-keychain'], {
+      MVONO_BACKUP_REPO: repo,
+      MVONO_BACKUP_PASSWORD: 'second passphrase',
+    });
     assert.equal(r.code, 0, r.stderr);
     const slots = lastJson<{ id: string; type: string }[]>(await runCli(['key', 'list', '--json'], env));
     assert.equal(slots.filter((s) => s.type === 'passphrase').length, 2);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,12 +36,17 @@ describe('locks', () => {
     ]);
     assert.equal(x.code, 0, x.stderr);
     assert.equal(y.code, 0, y.stderr);
-    const chk = lastJson<{ ok: boolean; snapshots: number }>(await runCli(['check', '--read-data-subset', '100%', '--json'], env));
+    const chk = lastJson<{ ok: boolean; snapshots: number }>(
+      await runCli(['check', '--read-data-subset', '100%', '--json'], env),
+    );
     assert.equal(chk.ok, true);
     assert.equal(chk.snapshots, 2);
     for (const s of [x, y]) {
       const id = lastJson<{ snapshot: string }>(s).snapshot;
-      assert.equal((await runCli(['restore', id, '--target', join(dir, `r-${id.slice(0, 6)}`)], env)).code, 0);
+      assert.equal(
+        (await runCli(['restore', id, '--target', join(dir, `r-${id.slice(0, 6)}`)], env)).code,
+        0,
+      );
     }
   });
 
@@ -60,11 +65,23 @@ describe('locks', () => {
 
   it('stale locks (holder gone, or not refreshed for 30 minutes) do not block prune', async () => {
     const repo = await openRepo(join(dir, 'repo'), undefined, 'pw');
-    const dead = { exclusive: false, hostname: 'other-host', pid: 1, purpose: 'backup', time: '2020-01-01T00:00:00.000Z' };
+    const dead = {
+      exclusive: false,
+      hostname: 'other-host',
+      pid: 1,
+      purpose: 'backup',
+      time: '2020-01-01T00:00:00.000Z',
+    };
     await repo.storage.put(`locks/${'ab'.repeat(32)}`, await sealJson(repo.keys.enc, 'lock', dead));
     const child = spawn('true');
     await new Promise((r) => child.on('close', r));
-    const local = { exclusive: false, hostname: (await import('node:os')).hostname(), pid: child.pid!, purpose: 'backup', time: new Date().toISOString() };
+    const local = {
+      exclusive: false,
+      hostname: (await import('node:os')).hostname(),
+      pid: child.pid!,
+      purpose: 'backup',
+      time: new Date().toISOString(),
+    };
     await repo.storage.put(`locks/${'cd'.repeat(32)}`, await sealJson(repo.keys.enc, 'lock', local));
     const r = await runCli(['prune'], env);
     assert.equal(r.code, 0, r.stderr);
@@ -77,10 +94,19 @@ describe('locks', () => {
     const r = prng(1);
     await mkdir(join(dir, 'big'), { recursive: true });
     for (let i = 0; i < 30; i++) await writeFile(join(dir, 'big', `f${i}`), randomBytesFrom(r, 2_000_000));
-    const child = spawn(process.execPath, [BIN, 'backup', join(dir, 'big')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'backup', join(dir, 'big')], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((res) => setTimeout(res, 900));
+    // wait until the backup holds its lock (it is running), then press Ctrl-C
+    for (let i = 0; i < 200; i++) {
+      const locks = await readdir(join(dir, 'repo', 'locks')).catch(() => []);
+      if (locks.length > 0) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await new Promise((res) => setTimeout(res, 200));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((res) => child.on('close', res));
     assert.equal(code, 130, stderr);
@@ -98,7 +124,7 @@ describe('retention with an injected clock', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('keeps the seed plans\' windows exactly: 30 days of dailies, 7 days of 4-hourlies, 12 weeks of weeklies', async () => {
+  it("keeps the seed plans' windows exactly: 30 days of dailies, 7 days of 4-hourlies, 12 weeks of weeklies", async () => {
     const clock = new FakeClock('2026-09-01T21:00:00Z'); // 00:00 EAT on 2 Sep
     const repo = await initRepo(join(dir, 'repo'), clock);
     const comp = [{ type: 'files' as const, name: 'files', paths: [join(dir, 'f')] }];
@@ -113,11 +139,19 @@ describe('retention with an injected clock', () => {
       await backup(repo, { components: comp, plan: 'db-incr', kind: 'scheduled', parent: null });
     }
     clock.set(new Date(end + 3_600_000));
-    const groups = await forget(repo, { policy: { keepWithin: '30d' }, timeZone: 'Africa/Nairobi', plan: 'db-full' });
+    const groups = await forget(repo, {
+      policy: { keepWithin: '30d' },
+      timeZone: 'Africa/Nairobi',
+      plan: 'db-full',
+    });
     const kept = groups[0]!.decisions.filter((d) => d.keep);
     assert.equal(kept.length, 30);
     assert.ok(kept.every((d) => end + 3_600_000 - new Date(d.snapshot.time).getTime() < 30 * 86_400_000));
-    const incr = await forget(repo, { policy: { keepWithin: '7d' }, timeZone: 'Africa/Nairobi', plan: 'db-incr' });
+    const incr = await forget(repo, {
+      policy: { keepWithin: '7d' },
+      timeZone: 'Africa/Nairobi',
+      plan: 'db-incr',
+    });
     const nowMs = end + 3_600_000;
     const inWindow = (t: string) => nowMs - new Date(t).getTime() < 7 * 86_400_000;
     const expected = incr[0]!.decisions.filter((d) => inWindow(d.snapshot.time)).length;
@@ -136,7 +170,11 @@ describe('retention with an injected clock', () => {
       await backup(repo, { components: comp, plan: 'complete', kind: 'scheduled', parent: null });
     }
     clock.set(new Date(sunday + 19 * 7 * 86_400_000 + 3_600_000));
-    const weekly = await forget(repo, { policy: { keepWithin: '12w' }, timeZone: 'Africa/Nairobi', plan: 'complete' });
+    const weekly = await forget(repo, {
+      policy: { keepWithin: '12w' },
+      timeZone: 'Africa/Nairobi',
+      plan: 'complete',
+    });
     assert.equal(weekly[0]!.decisions.filter((d) => d.keep).length, 12);
     await assert.rejects(forget(repo, { policy: {}, timeZone: 'Africa/Nairobi' }), /No retention rule/);
     const pr = await prune(repo);

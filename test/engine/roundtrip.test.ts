@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { describeTree, makeAwkwardTree } from '../support/fs-tree.js';
 import { lastJson, runCli } from '../support/cli.js';
+import { describeTree, makeAwkwardTree } from '../support/fs-tree.js';
 
 describe('backup and restore through the CLI', () => {
   let dir: string;
@@ -30,11 +30,20 @@ describe('backup and restore through the CLI', () => {
   });
 
   it('restores only what --include selects', async () => {
-    const r = await runCli(['restore', 'latest', '--target', join(dir, 'part'), '--include', `files${dir}/src/docs/nested/**`], env);
+    const r = await runCli(
+      ['restore', 'latest', '--target', join(dir, 'part'), '--include', `files${dir}/src/docs/nested/**`],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const root = join(dir, 'part', 'files', ...dir.split('/').filter(Boolean), 'src');
     const got = (await describeTree(root)).map((e) => e.path);
-    assert.deepEqual(got, ['docs', 'docs/nested', 'docs/nested/deeper', 'docs/nested/deeper/data.bin', 'docs/nested/log.txt']);
+    assert.deepEqual(got, [
+      'docs',
+      'docs/nested',
+      'docs/nested/deeper',
+      'docs/nested/deeper/data.bin',
+      'docs/nested/log.txt',
+    ]);
   });
 
   it('lists, diffs and reports stats', async () => {
@@ -42,7 +51,9 @@ describe('backup and restore through the CLI', () => {
     assert.equal(ls.code, 0, ls.stderr);
     const paths = lastJson<{ path: string }[]>(ls).map((e) => e.path);
     assert.ok(paths.some((p) => p.endsWith('/Ripoti ya Mwaka — 2026 ☕.txt')));
-    const snaps = lastJson<{ id: string; name?: string; tags: string[] }[]>(await runCli(['snapshots', '--json'], env));
+    const snaps = lastJson<{ id: string; name?: string; tags: string[] }[]>(
+      await runCli(['snapshots', '--json'], env),
+    );
     assert.equal(snaps[0]?.name, 'awkward');
     assert.deepEqual(snaps[0]?.tags, ['t1']);
     const d = await runCli(['diff', snaps[0]!.id, 'latest', '--json'], env);

@@ -1,6 +1,16 @@
 /** Builds file trees for tests and compares two trees exactly (content, mode, mtime, links). */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, symlink, utimes, writeFile, chmod } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Entry {
@@ -26,7 +36,9 @@ export async function describeTree(root: string): Promise<Entry[]> {
         out.push({ ...base, type: 'dir', mtimeMs: Math.floor(st.mtimeMs) });
         await walk(p);
       } else {
-        const hash = createHash('sha256').update(await readFile(full)).digest('hex');
+        const hash = createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex');
         out.push({ ...base, type: 'file', mtimeMs: Math.floor(st.mtimeMs), size: st.size, hash });
       }
     }
@@ -55,7 +67,19 @@ export function randomBytesFrom(rand: () => number, n: number): Buffer {
 }
 
 export function text(rand: () => number, n: number): Buffer {
-  const words = ['invoice', 'client', 'Nairobi', 'project', 'backup', 'Zoë', 'ushauri', '2026-11-26', 'INFO', 'ok', '☕'];
+  const words = [
+    'invoice',
+    'client',
+    'Nairobi',
+    'project',
+    'backup',
+    'Zoë',
+    'ushauri',
+    '2026-11-26',
+    'INFO',
+    'ok',
+    '☕',
+  ];
   let s = '';
   while (s.length < n) s += words[(rand() * words.length) | 0] + (rand() < 0.1 ? '\n' : ' ');
   return Buffer.from(s).subarray(0, n);
@@ -80,6 +104,10 @@ export async function makeAwkwardTree(root: string, seed = 1): Promise<void> {
   await chmod(join(root, 'secret.key'), 0o600);
   await symlink('docs/readme.txt', join(root, 'link-to-readme'));
   await symlink('/nonexistent/target', join(root, 'dangling-link'));
-  await utimes(join(root, 'docs/readme.txt'), new Date('2001-02-03T04:05:06.789Z'), new Date('2001-02-03T04:05:06.789Z'));
+  await utimes(
+    join(root, 'docs/readme.txt'),
+    new Date('2001-02-03T04:05:06.789Z'),
+    new Date('2001-02-03T04:05:06.789Z'),
+  );
   await utimes(join(root, 'empty-dir'), new Date('2010-01-01T00:00:00Z'), new Date('2010-01-01T00:00:00Z'));
 }

@@ -13,7 +13,11 @@ export async function initRepo(dirOrStorage: string | Storage, clock?: Clock): P
   return repo;
 }
 
-export async function openRepo(dirOrStorage: string | Storage, clock?: Clock, pass = 'test-pass'): Promise<Repository> {
+export async function openRepo(
+  dirOrStorage: string | Storage,
+  clock?: Clock,
+  pass = 'test-pass',
+): Promise<Repository> {
   const storage = typeof dirOrStorage === 'string' ? new LocalStorage(dirOrStorage) : dirOrStorage;
   return Repository.open(storage, { unlock: [fastPass(pass)], ...(clock ? { clock } : {}) });
 }

@@ -12,7 +12,8 @@ export interface Command {
   run(ctx: Ctx, args: string[], values: Values): Promise<number>;
 }
 
-export const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+export const str = (v: Values, k: string): string | undefined =>
+  typeof v[k] === 'string' ? (v[k] as string) : undefined;
 export const strs = (v: Values, k: string): string[] => {
   const x = v[k];
   return Array.isArray(x) ? (x as string[]) : typeof x === 'string' ? [x] : [];

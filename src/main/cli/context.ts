@@ -17,8 +17,8 @@ import { OsKeychain } from '../platform/keychain.js';
 import { Repository } from '../repo/repository.js';
 import { LocalStorage } from '../storage/local.js';
 import type { Storage } from '../storage/port.js';
-import { LazyKmsProvider, kmsSettings } from './kms.js';
-import { CliProgress } from './output.js';
+import { kmsSettings, LazyKmsProvider } from './kms.js';
+import type { CliProgress } from './output.js';
 
 export const GLOBAL_OPTIONS = {
   repo: { type: 'string', short: 'r' },
@@ -70,7 +70,9 @@ function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   } catch {
-    throw new AppError('INVALID_INPUT', `Cannot read the ${what} file ${path}.`, { hint: 'Check the path and its permissions.' });
+    throw new AppError('INVALID_INPUT', `Cannot read the ${what} file ${path}.`, {
+      hint: 'Check the path and its permissions.',
+    });
   }
 }
 
@@ -94,7 +96,12 @@ export function unlockProviders(ctx: Ctx): KekProvider[] {
 
 export async function openRepo(ctx: Ctx, opts: { loadIndex?: boolean } = {}): Promise<Repository> {
   const storage = await storageFor(repoSpec(ctx), (m) => ctx.progress.log('warn', m));
-  return Repository.open(storage, { unlock: unlockProviders(ctx), clock: systemClock, signal: ctx.signal, ...opts });
+  return Repository.open(storage, {
+    unlock: unlockProviders(ctx),
+    clock: systemClock,
+    signal: ctx.signal,
+    ...opts,
+  });
 }
 
 export function emit(ctx: Ctx, json: unknown, human: () => string): void {

@@ -5,9 +5,10 @@
  *   MVONO_KMS_KEY_ID, AWS_REGION, MVONO_KMS_ENDPOINT (a custom endpoint, e.g. a VPC endpoint)
  * Credentials: the SDK's default chain (env, profile, instance role).
  */
+
+import type { KekProvider, SlotContext, SlotParams } from '../crypto/slots/port.js';
 import { systemClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
-import type { KekProvider, SlotContext, SlotParams } from '../crypto/slots/port.js';
 import type { Values } from './command.js';
 
 type KmsModule = typeof import('../crypto/kms/slot.js');
@@ -35,11 +36,20 @@ export function kmsSettings(v: Values, env: NodeJS.ProcessEnv): KmsSettings {
   return out;
 }
 
-export async function kmsProvider(s: KmsSettings): Promise<KekProvider & { rotate: NonNullable<KekProvider['rotate']> }> {
-  if (!s.keyId) throw new AppError('INVALID_INPUT', 'No KMS key given.', { hint: 'Pass --kms-key <key id, ARN or alias> or set MVONO_KMS_KEY_ID.' });
-  if (!s.region) throw new AppError('INVALID_INPUT', 'No AWS region for KMS.', { hint: 'Pass --kms-region or set AWS_REGION.' });
+export async function kmsProvider(
+  s: KmsSettings,
+): Promise<KekProvider & { rotate: NonNullable<KekProvider['rotate']> }> {
+  if (!s.keyId)
+    throw new AppError('INVALID_INPUT', 'No KMS key given.', {
+      hint: 'Pass --kms-key <key id, ARN or alias> or set MVONO_KMS_KEY_ID.',
+    });
+  if (!s.region)
+    throw new AppError('INVALID_INPUT', 'No AWS region for KMS.', {
+      hint: 'Pass --kms-region or set AWS_REGION.',
+    });
   const { slot, aws } = await load();
-  const connect = (region: string) => new aws.AwsKms({ region, ...(s.endpoint ? { endpoint: s.endpoint } : {}) });
+  const connect = (region: string) =>
+    new aws.AwsKms({ region, ...(s.endpoint ? { endpoint: s.endpoint } : {}) });
   return new slot.KmsKekProvider({ keyId: s.keyId, kms: connect(s.region), connect, clock: systemClock });
 }
 

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppError, isAppError, toAppError } from '../platform/errors.js';
 import type { Command } from './command.js';
 import { backupCmd, restoreCmd } from './commands/backup.js';
+import { copyCmd } from './commands/copy.js';
 import { keyCmd } from './commands/key.js';
 import { checkCmd, forgetCmd, pruneCmd, unlockCmd } from './commands/maintenance.js';
 import { diffCmd, init, ls, snapshots, statsCmd } from './commands/repo.js';
@@ -13,7 +14,21 @@ import { type Ctx, GLOBAL_OPTIONS } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { CliProgress } from './output.js';
 
-const commands: Command[] = [init, backupCmd, snapshots, ls, restoreCmd, diffCmd, checkCmd, forgetCmd, pruneCmd, keyCmd, statsCmd, unlockCmd];
+const commands: Command[] = [
+  init,
+  backupCmd,
+  snapshots,
+  ls,
+  restoreCmd,
+  diffCmd,
+  checkCmd,
+  forgetCmd,
+  pruneCmd,
+  copyCmd,
+  keyCmd,
+  statsCmd,
+  unlockCmd,
+];
 
 export function registerCommand(c: Command): void {
   commands.push(c);
@@ -35,6 +50,7 @@ function usage(): string {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
+  await loadExtraCommands();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -43,7 +59,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stdout.write('mvono-backup 0.1.0\n');
     return EXIT.ok;
   }
-  await loadExtraCommands();
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
     process.stderr.write(`mvono-backup: unknown command "${name}"\n\n${usage()}\n`);
@@ -51,9 +66,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...cmd.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
-    process.stderr.write(`mvono-backup ${cmd.name}: ${(e as Error).message}\nUsage: mvono-backup ${cmd.usage}\n`);
+    process.stderr.write(
+      `mvono-backup ${cmd.name}: ${(e as Error).message}\nUsage: mvono-backup ${cmd.usage}\n`,
+    );
     return EXIT.usage;
   }
   if (parsed.values.help) {
@@ -65,19 +87,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(EXIT.cancelled);
-    process.stderr.write('\nCancelling (press Ctrl-C again to quit at once; nothing half-written becomes visible)…\n');
+    process.stderr.write(
+      '\nCancelling (press Ctrl-C again to quit at once; nothing half-written becomes visible)…\n',
+    );
     controller.abort(new AppError('CANCELLED', 'Cancelled by the operator.'));
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const values = parsed.values as Ctx['values'];
   const progress = new CliProgress(Boolean(process.stderr.isTTY) && !values.quiet && !values.json);
-  const ctx: Ctx = { values, signal: controller.signal, out: (t) => process.stdout.write(`${t}\n`), progress, env };
+  const ctx: Ctx = {
+    values,
+    signal: controller.signal,
+    out: (t) => process.stdout.write(`${t}\n`),
+    progress,
+    env,
+  };
   try {
     return await cmd.run(ctx, parsed.positionals, parsed.values);
   } catch (e) {
     progress.clear();
-    const err = controller.signal.aborted ? new AppError('CANCELLED', 'Cancelled; nothing half-written was made visible.') : e instanceof TypeError && !isAppError(e) && /^--/.test(e.message) ? new AppError('INVALID_INPUT', e.message) : toAppError(e);
+    const err = controller.signal.aborted
+      ? new AppError('CANCELLED', 'Cancelled; nothing half-written was made visible.')
+      : e instanceof TypeError && !isAppError(e) && /^--/.test(e.message)
+        ? new AppError('INVALID_INPUT', e.message)
+        : toAppError(e);
     if (err.code === 'INTERNAL' && env.MVONO_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
     process.stderr.write(`mvono-backup ${cmd.name}: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);

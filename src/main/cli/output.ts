@@ -18,17 +18,24 @@ export function humanDuration(s: number): string {
   const h = Math.floor(t / 3600);
   const m = Math.floor((t % 3600) / 60);
   const sec = t % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+    : `${m}:${String(sec).padStart(2, '0')}`;
 }
 
 export function progressLine(p: ProgressSnapshot, width = 100): string {
-  const pct = p.bytesTotal ? ` ${Math.min(100, (100 * p.bytesDone) / Math.max(1, p.bytesTotal)).toFixed(0)}%` : '';
+  const pct = p.bytesTotal
+    ? ` ${Math.min(100, (100 * p.bytesDone) / Math.max(1, p.bytesTotal)).toFixed(0)}%`
+    : '';
   const total = p.bytesTotal !== undefined ? ` / ${humanBytes(p.bytesTotal)}` : '';
   const files = p.filesTotal !== undefined ? `${p.filesDone}/${p.filesTotal} files` : `${p.filesDone} files`;
   const eta = p.etaSeconds !== undefined ? `  ETA ${humanDuration(p.etaSeconds)}` : '';
   const head = `[${p.phase}] ${humanBytes(p.bytesDone)}${total}${pct}  ${files}  ${humanBytes(p.rate)}/s${eta}`;
   const room = width - head.length - 2;
-  const cur = p.current && room > 10 ? `  ${p.current.length > room ? `…${p.current.slice(-(room - 1))}` : p.current}` : '';
+  const cur =
+    p.current && room > 10
+      ? `  ${p.current.length > room ? `…${p.current.slice(-(room - 1))}` : p.current}`
+      : '';
   return head + cur;
 }
 
@@ -47,7 +54,8 @@ export class CliProgress implements ProgressReporter {
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.clear();
-    if (level !== 'info' || this.enabled) this.stream.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+    if (level !== 'info' || this.enabled)
+      this.stream.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
   }
   clear(): void {
     if (this.enabled && this.last) this.stream.write('\r\x1b[2K');

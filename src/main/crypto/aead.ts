@@ -20,7 +20,8 @@ export function seal(key: Uint8Array, plain: Uint8Array, aad?: Uint8Array): Buff
 
 /** Opens a sealed box; INTEGRITY error (naming `what`) if it was altered or the key is wrong. */
 export function open(key: Uint8Array, box: Uint8Array, aad: Uint8Array | undefined, what: string): Buffer {
-  if (box.length < SEAL_OVERHEAD) throw new AppError('INTEGRITY', `${what} is truncated (${box.length} bytes).`);
+  if (box.length < SEAL_OVERHEAD)
+    throw new AppError('INTEGRITY', `${what} is truncated (${box.length} bytes).`);
   const nonce = box.subarray(0, NONCE_LEN);
   const tag = box.subarray(box.length - TAG_LEN);
   const d = createDecipheriv('aes-256-gcm', key, nonce);

@@ -23,7 +23,12 @@ function derive(master: Uint8Array, info: string): Buffer {
 }
 
 export function deriveKeys(master: Buffer): RepoKeys {
-  return { master, enc: derive(master, 'enc'), mac: derive(master, 'mac'), chunkerSeed: derive(master, 'chunker') };
+  return {
+    master,
+    enc: derive(master, 'enc'),
+    mac: derive(master, 'mac'),
+    chunkerSeed: derive(master, 'chunker'),
+  };
 }
 
 /** Blob id: HMAC-SHA-256 under the repository MAC key, hex. */

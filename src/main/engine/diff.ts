@@ -13,7 +13,12 @@ function sameContent(a: TreeNode, b: TreeNode): boolean {
   return (a.content ?? []).join() === (b.content ?? []).join() && a.size === b.size;
 }
 
-export async function diff(repo: Repository, treeA: string | undefined, treeB: string | undefined, prefix = ''): Promise<DiffEntry[]> {
+export async function diff(
+  repo: Repository,
+  treeA: string | undefined,
+  treeB: string | undefined,
+  prefix = '',
+): Promise<DiffEntry[]> {
   if (treeA === treeB) return [];
   const a = treeA ? (await repo.loadTree(treeA)).nodes : [];
   const b = treeB ? (await repo.loadTree(treeB)).nodes : [];
@@ -29,7 +34,14 @@ export async function diff(repo: Repository, treeA: string | undefined, treeB: s
       if (x && y && x.type !== y.type) out.push({ change: 'T', path });
       if (!x) out.push({ change: '+', path: `${path}/` });
       if (!y) out.push({ change: '-', path: `${path}/` });
-      out.push(...(await diff(repo, x?.type === 'dir' ? x.subtree : undefined, y?.type === 'dir' ? y.subtree : undefined, path)));
+      out.push(
+        ...(await diff(
+          repo,
+          x?.type === 'dir' ? x.subtree : undefined,
+          y?.type === 'dir' ? y.subtree : undefined,
+          path,
+        )),
+      );
     } else if (!x) out.push({ change: '+', path });
     else if (!y) out.push({ change: '-', path });
     else if (!sameContent(x, y)) out.push({ change: 'M', path });

@@ -18,7 +18,11 @@ export async function walkTree(
 }
 
 /** Every blob id (trees and data) referenced by the given snapshots' trees. */
-export async function referencedBlobs(repo: Repository, roots: string[], signal?: AbortSignal): Promise<Set<string>> {
+export async function referencedBlobs(
+  repo: Repository,
+  roots: string[],
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const used = new Set<string>();
   for (const root of roots) {
     await walkTree(

@@ -50,7 +50,8 @@ export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
 /** Turns anything thrown into an AppError without leaking an unknown error's text. */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
-  if (e instanceof Error && e.name === 'AbortError') return new AppError('CANCELLED', 'The operation was cancelled.');
+  if (e instanceof Error && e.name === 'AbortError')
+    return new AppError('CANCELLED', 'The operation was cancelled.');
   return new AppError('INTERNAL', 'Unexpected internal error; see the job log for details.', { cause: e });
 }
 

@@ -75,7 +75,8 @@ function decodeSync(payload: Uint8Array, what: string, rawLength?: number): Buff
   const body = payload.subarray(1);
   if (payload[0] === Codec.Raw) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   // One output chunk of the known size: ~1.5x faster than zlib's default 16 KiB pieces.
-  if (payload[0] === Codec.Brotli) return zlib.brotliDecompressSync(body, { chunkSize: Math.max(64 * 1024, rawLength ?? body.length * 4) });
+  if (payload[0] === Codec.Brotli)
+    return zlib.brotliDecompressSync(body, { chunkSize: Math.max(64 * 1024, rawLength ?? body.length * 4) });
   throw new AppError('UNSUPPORTED_FORMAT', `${what} uses unknown codec ${payload[0]}.`, {
     hint: 'It was written by a newer version of Mvono Backup; upgrade to read it.',
   });
@@ -87,14 +88,22 @@ export interface SealedBlob {
   rawLength: number;
 }
 
-export async function sealBlob(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Array, id?: string): Promise<SealedBlob> {
+export async function sealBlob(
+  keys: { enc: Buffer; mac: Buffer },
+  plain: Uint8Array,
+  id?: string,
+): Promise<SealedBlob> {
   const bid = id ?? blobId(keys.mac, plain);
   const payload = await encode(plain);
   return { id: bid, sealed: seal(keys.enc, payload, Buffer.from(bid, 'hex')), rawLength: plain.length };
 }
 
 /** Decrypts, decompresses and verifies the id; INTEGRITY on any mismatch. */
-export async function openBlob(keys: { enc: Buffer; mac: Buffer }, id: string, sealed: Uint8Array): Promise<Buffer> {
+export async function openBlob(
+  keys: { enc: Buffer; mac: Buffer },
+  id: string,
+  sealed: Uint8Array,
+): Promise<Buffer> {
   const what = `blob ${id.slice(0, 12)}`;
   const plain = await decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what);
   if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
@@ -106,7 +115,12 @@ export function sealBlobSync(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Arr
   return { id, sealed: seal(keys.enc, encodeSync(plain), Buffer.from(id, 'hex')), rawLength: plain.length };
 }
 
-export function openBlobSync(keys: { enc: Buffer; mac: Buffer }, id: string, sealed: Uint8Array, rawLength?: number): Buffer {
+export function openBlobSync(
+  keys: { enc: Buffer; mac: Buffer },
+  id: string,
+  sealed: Uint8Array,
+  rawLength?: number,
+): Buffer {
   const what = `blob ${id.slice(0, 12)}`;
   const plain = decodeSync(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what, rawLength);
   if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);

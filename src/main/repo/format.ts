@@ -12,13 +12,13 @@ export const snapshotName = (id: string): string => `snapshots/${id}`;
 export const lockName = (id: string): string => `locks/${id}`;
 export const keyName = (id: string): string => `keys/${id}`;
 
-export const enum BlobType {
+export enum BlobType {
   Data = 0,
   Tree = 1,
 }
 
 /** First byte of a blob's plaintext payload: how the rest is encoded. */
-export const enum Codec {
+export enum Codec {
   Raw = 0,
   Brotli = 1,
 }

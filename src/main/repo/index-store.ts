@@ -47,7 +47,10 @@ export class MasterIndex {
     const m = new Map<string, { id: string; loc: BlobLocation }[]>();
     for (const [id, loc] of this.blobs) {
       let l = m.get(loc.pack);
-      if (!l) m.set(loc.pack, (l = []));
+      if (!l) {
+        l = [];
+        m.set(loc.pack, l);
+      }
       l.push({ id, loc });
     }
     return m;
@@ -55,7 +58,13 @@ export class MasterIndex {
 
   addPack(pack: string, entries: PackEntry[], persist = true): void {
     for (const e of entries) {
-      this.blobs.set(e.id, { pack, type: e.type, offset: e.offset, length: e.length, rawLength: e.rawLength });
+      this.blobs.set(e.id, {
+        pack,
+        type: e.type,
+        offset: e.offset,
+        length: e.length,
+        rawLength: e.rawLength,
+      });
     }
     if (persist) this.unsaved.push({ id: pack, entries });
   }
@@ -106,7 +115,9 @@ export class MasterIndex {
       supersedes,
       packs: [...packs].map(([id, blobs]) => ({
         id,
-        blobs: blobs.map((b) => [b.loc.type, b.id, b.loc.offset, b.loc.length, b.loc.rawLength] as IndexFileEntry),
+        blobs: blobs.map(
+          (b) => [b.loc.type, b.id, b.loc.offset, b.loc.length, b.loc.rawLength] as IndexFileEntry,
+        ),
       })),
     };
     const id = await putContentAddressed(storage, enc, 'index', 'index', file, signal);
@@ -120,7 +131,11 @@ export class MasterIndex {
   }
 }
 
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (t: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -27,7 +27,9 @@ const aad = (repoId: string, slotId: string) => Buffer.from(`mvono-backup key sl
 export async function listSlots(storage: Storage, signal?: AbortSignal): Promise<KeySlotRecord[]> {
   const out: KeySlotRecord[] = [];
   for await (const o of storage.list('keys/', { signal })) {
-    const rec = JSON.parse(Buffer.from(await storage.get(o.name, { signal })).toString('utf8')) as KeySlotRecord;
+    const rec = JSON.parse(
+      Buffer.from(await storage.get(o.name, { signal })).toString('utf8'),
+    ) as KeySlotRecord;
     out.push(rec);
   }
   return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -98,7 +100,8 @@ export async function rewrapSlot(
   provider: KekProvider,
   clock: Clock,
 ): Promise<KeySlotRecord> {
-  if (!provider.rotate) throw new AppError('INVALID_INPUT', `Key slots of type ${slot.type} cannot be rotated.`);
+  if (!provider.rotate)
+    throw new AppError('INVALID_INPUT', `Key slots of type ${slot.type} cannot be rotated.`);
   const params = await provider.rotate(slot.params, { repositoryId: repoId, slotId: slot.id });
   const kek = await provider.recover(params, { repositoryId: repoId, slotId: slot.id });
   const newId = randomBytes(8).toString('hex');

@@ -85,9 +85,7 @@ export class RepoLock {
     await lock.write(opts.signal);
     const now = clock.now();
     const others = (await listLocks(storage, enc, opts.signal)).filter((l) => l.id !== lock.id);
-    const conflicting = others.filter(
-      (l) => (opts.exclusive || l.info.exclusive) && !isStale(l.info, now),
-    );
+    const conflicting = others.filter((l) => (opts.exclusive || l.info.exclusive) && !isStale(l.info, now));
     if (conflicting.length > 0) {
       await storage.delete(lockName(lock.id)).catch(() => {});
       const c = conflicting[0]!.info;
@@ -102,7 +100,8 @@ export class RepoLock {
       );
     }
     if (opts.exclusive) {
-      for (const s of others.filter((l) => isStale(l.info, now))) await storage.delete(lockName(s.id)).catch(() => {});
+      for (const s of others.filter((l) => isStale(l.info, now)))
+        await storage.delete(lockName(s.id)).catch(() => {});
     }
     lock.timer = setInterval(() => void lock.refresh().catch(() => {}), REFRESH_MS);
     lock.timer.unref();

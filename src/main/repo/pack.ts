@@ -59,7 +59,12 @@ export function readPackHeader(enc: Buffer, pack: Uint8Array, packId: string): P
   if (pack.length < 4) throw new AppError('INTEGRITY', `${what} is truncated.`);
   const hlen = Buffer.from(pack.buffer, pack.byteOffset, pack.byteLength).readUInt32LE(pack.length - 4);
   if (hlen + 4 > pack.length) throw new AppError('INTEGRITY', `${what} has a bad header length.`);
-  const header = open(enc, pack.subarray(pack.length - 4 - hlen, pack.length - 4), Buffer.from('pack-header'), what);
+  const header = open(
+    enc,
+    pack.subarray(pack.length - 4 - hlen, pack.length - 4),
+    Buffer.from('pack-header'),
+    what,
+  );
   const entries: PackEntry[] = [];
   for (let o = 0; o + HEADER_ENTRY_LEN <= header.length; o += HEADER_ENTRY_LEN) {
     entries.push({

@@ -3,10 +3,9 @@
  * reads blobs and trees, lists and saves snapshots. Engines (backup, restore, check, prune, copy)
  * are built on this class; it never imports an SDK, Electron or SQLite.
  */
-import { randomBytes } from 'node:crypto';
-import { createHmac } from 'node:crypto';
-import type { KekProvider } from '../crypto/slots/port.js';
+import { createHmac, randomBytes } from 'node:crypto';
 import { deriveKeys, newMasterKey, type RepoKeys } from '../crypto/keys.js';
+import type { KekProvider } from '../crypto/slots/port.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { isAlreadyExists, isNotFound } from '../storage/errors.js';
@@ -53,7 +52,9 @@ export async function readConfig(storage: Storage, signal?: AbortSignal): Promis
   try {
     c = JSON.parse(Buffer.from(raw).toString('utf8')) as RepoConfig;
   } catch (cause) {
-    throw new AppError('INTEGRITY', `The repository config at ${storage.location} is not valid JSON.`, { cause });
+    throw new AppError('INTEGRITY', `The repository config at ${storage.location} is not valid JSON.`, {
+      cause,
+    });
   }
   if (c.format !== FORMAT_NAME) {
     throw new AppError('UNSUPPORTED_FORMAT', `${storage.location} is not a Mvono Backup repository.`);
@@ -96,7 +97,8 @@ export class Repository {
     opts: { slots: KekProvider[]; clock?: Clock; chunker?: ChunkerParams },
   ): Promise<{ repo: Repository; revealed: { type: string; text: string }[] }> {
     const clock = opts.clock ?? systemClock;
-    if (opts.slots.length === 0) throw new AppError('INVALID_INPUT', 'A repository needs at least one key slot.');
+    if (opts.slots.length === 0)
+      throw new AppError('INVALID_INPUT', 'A repository needs at least one key slot.');
     try {
       await storage.stat(CONFIG);
       throw new AppError('ALREADY_EXISTS', `A repository already exists at ${storage.location}.`, {
@@ -124,7 +126,8 @@ export class Repository {
     try {
       await storage.put(CONFIG, Buffer.from(JSON.stringify(config, null, 1)));
     } catch (e) {
-      if (isAlreadyExists(e)) throw new AppError('ALREADY_EXISTS', `A repository already exists at ${storage.location}.`);
+      if (isAlreadyExists(e))
+        throw new AppError('ALREADY_EXISTS', `A repository already exists at ${storage.location}.`);
       throw e;
     }
     return { repo: new Repository(storage, config, keys, clock, undefined), revealed };
@@ -230,14 +233,22 @@ export class Repository {
       return last;
     }
     if (!/^[0-9a-f]{4,64}$/.test(ref)) {
-      throw new AppError('INVALID_INPUT', `"${ref}" is not a snapshot id (give at least 4 hex characters, or "latest").`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `"${ref}" is not a snapshot id (give at least 4 hex characters, or "latest").`,
+      );
     }
     const matches = (await this.listSnapshotIds(signal)).filter((id) => id.startsWith(ref));
-    if (matches.length === 0) throw new AppError('NOT_FOUND', `No snapshot ${ref} in ${this.storage.location}.`);
+    if (matches.length === 0)
+      throw new AppError('NOT_FOUND', `No snapshot ${ref} in ${this.storage.location}.`);
     if (matches.length > 1) {
-      throw new AppError('INVALID_INPUT', `Snapshot id prefix ${ref} is ambiguous (${matches.length} matches).`, {
-        hint: 'Give more characters of the id.',
-      });
+      throw new AppError(
+        'INVALID_INPUT',
+        `Snapshot id prefix ${ref} is ambiguous (${matches.length} matches).`,
+        {
+          hint: 'Give more characters of the id.',
+        },
+      );
     }
     return this.loadSnapshot(matches[0]!, signal);
   }

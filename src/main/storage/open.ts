@@ -8,6 +8,7 @@
  * GCS: the service-account JSON). Without it the SDKs' default chains apply (environment,
  * profiles, instance/workload identity). Locations never hold secrets themselves.
  */
+
 import { isAbsolute } from 'node:path';
 import type { Clock } from '../platform/clock.js';
 import type { Keychain } from '../platform/keychain.js';
@@ -15,6 +16,9 @@ import { StorageError } from './errors.js';
 import { GcsStorage } from './gcs.js';
 import { LocalStorage } from './local.js';
 import type { Storage } from './port.js';
+import { checkGcsPosture } from './posture/gcs.js';
+import { checkS3Posture } from './posture/s3.js';
+import type { PostureRule } from './posture/types.js';
 import { type RetryEvent, RetryingStorage } from './retry.js';
 import { type S3Credentials, S3Storage } from './s3.js';
 import { normalisePrefix } from './util.js';
@@ -196,4 +200,19 @@ export async function openStorage(spec: string, deps: OpenDeps): Promise<Storage
           `Retrying ${e.operation} ${e.name} in ${e.delayMs} ms (attempt ${e.attempt}/${e.maxAttempts}): ${e.message}`,
         )),
   });
+}
+
+/**
+ * The bucket posture rules (versioning, encryption, replication, locks, access) for a location;
+ * an empty list for a local directory (nothing to check beyond the file system).
+ */
+export async function checkPosture(spec: string, deps: OpenDeps): Promise<PostureRule[]> {
+  const s = await openAdapter(spec, deps);
+  try {
+    if (s instanceof S3Storage) return await checkS3Posture({ client: s.client, bucket: s.bucket });
+    if (s instanceof GcsStorage) return await checkGcsPosture(s.bucket, { emulator: s.emulator });
+    return [];
+  } finally {
+    await (s as Storage).close?.().catch(() => {});
+  }
 }

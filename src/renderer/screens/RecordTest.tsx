@@ -37,6 +37,9 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
   const test = (profiles.data ?? []).filter((p) => p.environment !== 'production');
   const tId = targetId || targets.data?.find((t) => t.role === 'primary')?.id || targets.data?.[0]?.id || '';
   const validation = readValidation(job);
+  const autoRecordId = typeof job?.result?.recordId === 'string' ? job.result.recordId : undefined;
+  const records = useCall('restoreTests.list', { limit: 20 }, { enabled: Boolean(autoRecordId) });
+  const autoRecord = records.data?.find((r) => r.id === autoRecordId);
   const autoSample = validation ? validation.rows.every((r) => r.status === 'match') : undefined;
   const checks = [
     ...FUNCTIONAL.map((name, i) => ({ name, ok: functional[i] ?? false })),
@@ -190,7 +193,13 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
               finishedAt: job?.finishedAt ?? new Date().toISOString(),
               outcome,
               checks,
-              notes: [notes, followUp ? `Follow-up: ${followUp}` : ''].filter(Boolean).join('\n'),
+              notes: [
+                autoRecordId ? `Operator review of automatic test record ${autoRecordId}.` : '',
+                notes,
+                followUp ? `Follow-up: ${followUp}` : '',
+              ]
+                .filter(Boolean)
+                .join('\n'),
               issues,
             })
           }

@@ -2,7 +2,6 @@
  * `agent`: the scheduler without a console, for servers (systemd unit in resources/). Plans run on
  * their schedule into their repositories; each job's state and log lines are written to stdout.
  */
-import { createApp } from '../../app/compose.js';
 import { createLogger, type LogRecord } from '../../platform/logger.js';
 import { formatZoned } from '../../scheduler/time-format.js';
 import type { Command } from '../command.js';
@@ -14,6 +13,7 @@ export const agentCmd: Command = {
   usage: 'agent [--home DIR]',
   options: { ...HOME_OPTION },
   async run(ctx, _args, v) {
+    const { createApp } = await import('../../app/compose.js');
     const line = (s: string) => process.stdout.write(`${s}\n`);
     const sink = (r: LogRecord) =>
       line(`${r.time} ${r.level.toUpperCase()} ${r.scope ?? 'agent'}: ${r.message}`);

@@ -3,14 +3,10 @@
  * MVONO_HOME (the catalog's audit journal, the schema-history git repository) and a storage location.
  */
 import { appPaths } from '../../app/paths.js';
-import { toCsv, toJsonl } from '../../audit/export.js';
-import { AuditLog } from '../../audit/log.js';
-import { openCatalog } from '../../catalog/db.js';
 import { systemClock } from '../../platform/clock.js';
 import { AppError, toAppError } from '../../platform/errors.js';
 import { CONFIG } from '../../repo/format.js';
 import { listSlots } from '../../repo/keyslots.js';
-import { listSchemaHistory } from '../../sources/index.js';
 import { type Command, str } from '../command.js';
 import { emit, storageFor } from '../context.js';
 import { HOME_OPTION, homeOf } from './app-paths.js';
@@ -21,6 +17,11 @@ export const auditCmd: Command = {
   usage: 'audit verify | audit export [--format jsonl|csv] [--home DIR]',
   options: { format: { type: 'string' }, ...HOME_OPTION },
   async run(ctx, args, v) {
+    const [{ openCatalog }, { AuditLog }, { toCsv, toJsonl }] = await Promise.all([
+      import('../../catalog/db.js'),
+      import('../../audit/log.js'),
+      import('../../audit/export.js'),
+    ]);
     const db = openCatalog(appPaths(homeOf(ctx, v)).catalog, { readonly: true });
     try {
       const log = new AuditLog(db, systemClock);
@@ -52,7 +53,7 @@ export const auditCmd: Command = {
 
 export const storageCmd: Command = {
   name: 'storage',
-  summary: 'check a storage location: reachable, holds a repository, key slots',
+  summary: 'check a storage location: reachable, repository and key slots, and the bucket posture rules',
   usage: 'storage check <path|s3://bucket/prefix?…|gs://bucket/prefix?…>',
   async run(ctx, args) {
     if (args[0] !== 'check' || !args[1]) {
@@ -92,6 +93,18 @@ export const storageCmd: Command = {
     } finally {
       await storage.close?.().catch(() => {});
     }
+    // The bucket's own settings, rule by rule, as the procedures require (S3 and GCS).
+    if (/^(s3|gs):\/\//.test(args[1])) {
+      const { checkPosture } = await import('../../storage/open.js');
+      const { OsKeychain } = await import('../../platform/keychain.js');
+      for (const r of await checkPosture(args[1], { keychain: new OsKeychain(), warn: () => {} })) {
+        checks.push({
+          id: r.id,
+          status: r.status === 'unknown' ? 'warn' : r.status,
+          detail: `${r.title}: ${r.detail}${r.fix ? ` Fix: ${r.fix}` : ''}`,
+        });
+      }
+    }
     emit(ctx, checks, () =>
       checks.map((c) => `${c.status.toUpperCase().padEnd(5)} ${c.id}: ${c.detail}`).join('\n'),
     );
@@ -109,6 +122,7 @@ export const schemaHistoryCmd: Command = {
     const kind = str(v, 'kind') ?? 'postgres';
     if (kind !== 'postgres' && kind !== 'mariadb')
       throw new AppError('INVALID_INPUT', '--kind must be postgres or mariadb.');
+    const { listSchemaHistory } = await import('../../sources/index.js');
     const entries = await listSchemaHistory(
       appPaths(homeOf(ctx, v)).schemaHistory,
       db ? { kind, database: db } : undefined,

@@ -1,6 +1,6 @@
 /** backup, restore */
 import { resolve } from 'node:path';
-import { backup, type BackupComponentInput } from '../../engine/backup/backup.js';
+import { type BackupComponentInput, backup } from '../../engine/backup/backup.js';
 import { restore } from '../../engine/restore/restore.js';
 import { AppError } from '../../platform/errors.js';
 import type { Command } from '../command.js';
@@ -26,12 +26,16 @@ export const backupCmd: Command = {
   },
   async run(ctx, args, v) {
     const components: BackupComponentInput[] = [];
-    if (args.length > 0) components.push({ type: 'files', name: 'files', paths: args.map((p) => resolve(p)) });
+    if (args.length > 0)
+      components.push({ type: 'files', name: 'files', paths: args.map((p) => resolve(p)) });
     const config = strs(v, 'config');
-    if (config.length > 0) components.push({ type: 'config', name: 'config', paths: config.map((p) => resolve(p)) });
+    if (config.length > 0)
+      components.push({ type: 'config', name: 'config', paths: config.map((p) => resolve(p)) });
     const dbs = [...strs(v, 'postgres'), ...strs(v, 'mariadb')].map((uri) => databaseFromUri(uri));
     if (components.length === 0 && dbs.length === 0) {
-      throw new AppError('INVALID_INPUT', 'Nothing to back up.', { hint: 'Give paths, --config paths, --postgres or --mariadb.' });
+      throw new AppError('INVALID_INPUT', 'Nothing to back up.', {
+        hint: 'Give paths, --config paths, --postgres or --mariadb.',
+      });
     }
     const repo = await openRepo(ctx);
     const common = {
@@ -57,7 +61,9 @@ export const backupCmd: Command = {
         `Snapshot ${s.id.slice(0, 8)} saved`,
         `  files ${s.summary.files}, dirs ${s.summary.dirs}, ${humanBytes(s.summary.bytes)} processed`,
         `  added ${humanBytes(s.summary.addedBytes)} (${humanBytes(s.summary.storedBytes)} stored) in ${humanDuration(s.summary.durationMs / 1000)}`,
-        result.warnings.length ? `  ${result.warnings.length} warning(s): some items were skipped (see above)` : '',
+        result.warnings.length
+          ? `  ${result.warnings.length} warning(s): some items were skipped (see above)`
+          : '',
       ]
         .filter(Boolean)
         .join('\n'),
@@ -90,7 +96,11 @@ export const restoreCmd: Command = {
       return restoreDatabaseCli(ctx, ref, v);
     }
     const target = str(v, 'target');
-    if (!target) throw new AppError('INVALID_INPUT', 'Where to? Give --target <dir> (or --db-target <uri> for a database).');
+    if (!target)
+      throw new AppError(
+        'INVALID_INPUT',
+        'Where to? Give --target <dir> (or --db-target <uri> for a database).',
+      );
     const repo = await openRepo(ctx);
     const snap = await repo.findSnapshot(ref, ctx.signal);
     const include = strs(v, 'include');
@@ -103,9 +113,14 @@ export const restoreCmd: Command = {
     });
     ctx.progress.clear();
     for (const e of res.errors) ctx.progress.log('error', `${e.path}: ${e.message}`);
-    emit(ctx, { snapshot: snap.id, ...res }, () =>
-      `Restored ${res.files} files, ${res.dirs} dirs (${humanBytes(res.bytes)}) from ${snap.id.slice(0, 8)} to ${resolve(target)}` +
-      (res.errors.length ? `\n${res.errors.length} file(s) could NOT be restored (damaged data; they were not written).` : ''),
+    emit(
+      ctx,
+      { snapshot: snap.id, ...res },
+      () =>
+        `Restored ${res.files} files, ${res.dirs} dirs (${humanBytes(res.bytes)}) from ${snap.id.slice(0, 8)} to ${resolve(target)}` +
+        (res.errors.length
+          ? `\n${res.errors.length} file(s) could NOT be restored (damaged data; they were not written).`
+          : ''),
     );
     return res.errors.length > 0 ? EXIT.integrity : EXIT.ok;
   },

@@ -1,7 +1,8 @@
 /** Database URIs on the command line: postgres://user[:password]@host:port/db, mariadb://… .
  * A password may also come from PGPASSWORD / MYSQL_PWD; it is never printed. */
-import { parseProfileUri } from '../../sources/profile.js';
+
 import type { DatabaseInput } from '../../engine/backup/databases.js';
+import { parseProfileUri } from '../../sources/profile.js';
 
 export async function databaseFromUri(uri: string): Promise<DatabaseInput> {
   const { profile, password } = parseProfileUri(uri);

@@ -1,4 +1,6 @@
 /** key list | add | remove */
+
+import { readFileSync } from 'node:fs';
 import { KeychainKekProvider } from '../../crypto/slots/keychain.js';
 import { PassphraseKekProvider } from '../../crypto/slots/passphrase.js';
 import type { KekProvider } from '../../crypto/slots/port.js';
@@ -10,7 +12,6 @@ import { createSlot, listSlots } from '../../repo/keyslots.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { emit, openRepo } from '../context.js';
-import { readFileSync } from 'node:fs';
 
 export const keyCmd: Command = {
   name: 'key',
@@ -30,10 +31,16 @@ export const keyCmd: Command = {
     const repo = await openRepo(ctx, { loadIndex: false });
     if (sub === 'list' || sub === undefined) {
       const slots = await listSlots(repo.storage, ctx.signal);
-      emit(ctx, slots.map(({ wrapped: _w, ...s }) => s), () =>
-        slots
-          .map((s) => `${s.id}  ${s.type.padEnd(10)} created ${s.createdAt}${s.rotatedAt ? ` rotated ${s.rotatedAt}` : ''}${s.id === repo.unlockedWith?.id ? '  (in use)' : ''}`)
-          .join('\n'),
+      emit(
+        ctx,
+        slots.map(({ wrapped: _w, ...s }) => s),
+        () =>
+          slots
+            .map(
+              (s) =>
+                `${s.id}  ${s.type.padEnd(10)} created ${s.createdAt}${s.rotatedAt ? ` rotated ${s.rotatedAt}` : ''}${s.id === repo.unlockedWith?.id ? '  (in use)' : ''}`,
+            )
+            .join('\n'),
       );
       return 0;
     }
@@ -41,20 +48,35 @@ export const keyCmd: Command = {
       let p: KekProvider;
       if (v.keychain === true) p = new KeychainKekProvider(new OsKeychain());
       else if (v.recovery === true) p = new RecoveryKekProvider();
-      else if (str(v, 'new-password-file')) p = new PassphraseKekProvider(readFileSync(str(v, 'new-password-file')!, 'utf8').replace(/\r?\n$/, ''));
+      else if (str(v, 'new-password-file'))
+        p = new PassphraseKekProvider(
+          readFileSync(str(v, 'new-password-file')!, 'utf8').replace(/\r?\n$/, ''),
+        );
       else if (str(v, 'kms-key')) p = await (await import('./kms.js')).kmsProviderFromOptions(v);
-      else throw new AppError('INVALID_INPUT', 'key add needs one of --keychain, --recovery, --new-password-file F, --kms-key ID.');
+      else
+        throw new AppError(
+          'INVALID_INPUT',
+          'key add needs one of --keychain, --recovery, --new-password-file F, --kms-key ID.',
+        );
       const { record, revealOnce } = await createSlot(repo.storage, repo.id, repo.keys.master, p, repo.clock);
-      emit(ctx, { id: record.id, type: record.type, ...(revealOnce ? { recoveryKey: revealOnce } : {}) }, () =>
-        `Added ${record.type} key slot ${record.id}.${revealOnce ? `\nRECOVERY KEY (shown once): ${revealOnce}` : ''}`,
+      emit(
+        ctx,
+        { id: record.id, type: record.type, ...(revealOnce ? { recoveryKey: revealOnce } : {}) },
+        () =>
+          `Added ${record.type} key slot ${record.id}.${revealOnce ? `\nRECOVERY KEY (shown once): ${revealOnce}` : ''}`,
       );
       return 0;
     }
     if (sub === 'remove') {
       const slots = await listSlots(repo.storage, ctx.signal);
       const slot = slots.find((s) => s.id === arg);
-      if (!slot) throw new AppError('NOT_FOUND', `No key slot ${arg ?? '(none given)'}.`, { hint: 'See `key list`.' });
-      if (slots.length === 1) throw new AppError('CONFLICT', 'This is the last key slot; removing it would make the repository unreadable.');
+      if (!slot)
+        throw new AppError('NOT_FOUND', `No key slot ${arg ?? '(none given)'}.`, { hint: 'See `key list`.' });
+      if (slots.length === 1)
+        throw new AppError(
+          'CONFLICT',
+          'This is the last key slot; removing it would make the repository unreadable.',
+        );
       await repo.storage.delete(keyName(slot.id));
       emit(ctx, { removed: slot.id }, () => `Removed key slot ${slot.id} (${slot.type}).`);
       return 0;
@@ -63,6 +85,8 @@ export const keyCmd: Command = {
       const { rotateKmsSlots } = await import('./kms.js');
       return rotateKmsSlots(ctx, repo, v);
     }
-    throw new AppError('INVALID_INPUT', `Unknown key subcommand "${sub}".`, { hint: 'Use list, add, remove or rotate.' });
+    throw new AppError('INVALID_INPUT', `Unknown key subcommand "${sub}".`, {
+      hint: 'Use list, add, remove or rotate.',
+    });
   },
 };

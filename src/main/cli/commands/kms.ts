@@ -22,10 +22,16 @@ export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Pro
   const settings = kmsSettings(v, ctx.env);
   const rotated: { old: string; new: string; status: ReturnType<typeof slotRotationStatus> }[] = [];
   for (const s of slots) {
-    const p = await kmsProvider({ ...settings, keyId: settings.keyId ?? String(s.params.keyId), region: settings.region ?? String(s.params.region) });
+    const p = await kmsProvider({
+      ...settings,
+      keyId: settings.keyId ?? String(s.params.keyId),
+      region: settings.region ?? String(s.params.region),
+    });
     const rec = await rewrapSlot(repo.storage, repo.id, repo.keys.master, s, p, systemClock);
     rotated.push({ old: s.id, new: rec.id, status: slotRotationStatus(rec, systemClock) });
   }
-  emit(ctx, rotated, () => rotated.map((r) => `Rotated KMS slot ${r.old} -> ${r.new}. ${r.status.message}.`).join('\n'));
+  emit(ctx, rotated, () =>
+    rotated.map((r) => `Rotated KMS slot ${r.old} -> ${r.new}. ${r.status.message}.`).join('\n'),
+  );
   return 0;
 }

@@ -21,7 +21,11 @@ export const checkCmd: Command = {
     let pct = 0;
     if (subset !== undefined) {
       const m = /^(\d+(?:\.\d+)?)%$/.exec(subset);
-      if (!m || Number(m[1]) > 100) throw new AppError('INVALID_INPUT', `--read-data-subset takes a percentage like 10% or 100%, got "${subset}".`);
+      if (!m || Number(m[1]) > 100)
+        throw new AppError(
+          'INVALID_INPUT',
+          `--read-data-subset takes a percentage like 10% or 100%, got "${subset}".`,
+        );
       pct = Number(m[1]);
     }
     const repo = await openRepo(ctx);
@@ -30,7 +34,9 @@ export const checkCmd: Command = {
     emit(ctx, r, () => {
       const lines = [
         `Checked ${r.snapshots} snapshots, ${r.packs} packs (${r.packsRead} read in full).`,
-        r.orphanPacks ? `${r.orphanPacks} unreferenced pack(s) (left by interrupted backups; \`prune\` removes them).` : '',
+        r.orphanPacks
+          ? `${r.orphanPacks} unreferenced pack(s) (left by interrupted backups; \`prune\` removes them).`
+          : '',
       ];
       if (r.ok) lines.push('No errors were found.');
       else {
@@ -89,13 +95,24 @@ export const forgetCmd: Command = {
     const removed = groups.flatMap((g) => g.decisions.filter((d) => !d.keep)).length;
     emit(
       ctx,
-      groups.map((g) => ({ ...g, decisions: g.decisions.map((d) => ({ id: d.snapshot.id, time: d.snapshot.time, keep: d.keep, reasons: d.reasons })) })),
+      groups.map((g) => ({
+        ...g,
+        decisions: g.decisions.map((d) => ({
+          id: d.snapshot.id,
+          time: d.snapshot.time,
+          keep: d.keep,
+          reasons: d.reasons,
+        })),
+      })),
       () =>
         groups
           .map((g) =>
             [
               `Host ${g.hostname}, plan ${g.plan ?? '(none)'}:`,
-              ...g.decisions.map((d) => `  ${d.keep ? 'keep  ' : 'remove'} ${d.snapshot.id.slice(0, 8)} ${d.snapshot.time}  ${d.reasons.join(', ')}`),
+              ...g.decisions.map(
+                (d) =>
+                  `  ${d.keep ? 'keep  ' : 'remove'} ${d.snapshot.id.slice(0, 8)} ${d.snapshot.time}  ${d.reasons.join(', ')}`,
+              ),
             ].join('\n'),
           )
           .concat(`${dryRun ? 'Would remove' : 'Removed'} ${removed} snapshot(s).`)
@@ -104,7 +121,12 @@ export const forgetCmd: Command = {
     if (v.prune === true && !dryRun && removed > 0) {
       const r = await prune(repo, { signal: ctx.signal, progress: ctx.progress });
       ctx.progress.clear();
-      emit(ctx, r, () => `Pruned: ${r.packsDeleted + r.orphanPacksDeleted} packs deleted, ${r.packsRepacked} repacked, ${humanBytes(r.bytesFreed)} freed.`);
+      emit(
+        ctx,
+        r,
+        () =>
+          `Pruned: ${r.packsDeleted + r.orphanPacksDeleted} packs deleted, ${r.packsRepacked} repacked, ${humanBytes(r.bytesFreed)} freed.`,
+      );
     }
     return EXIT.ok;
   },
@@ -118,7 +140,8 @@ export const pruneCmd: Command = {
   async run(ctx, _a, v) {
     const mu = str(v, 'max-unused');
     const m = mu === undefined ? undefined : /^(\d+)%$/.exec(mu);
-    if (mu !== undefined && !m) throw new AppError('INVALID_INPUT', `--max-unused takes a percentage like 20%, got "${mu}".`);
+    if (mu !== undefined && !m)
+      throw new AppError('INVALID_INPUT', `--max-unused takes a percentage like 20%, got "${mu}".`);
     const repo = await openRepo(ctx);
     const r = await prune(repo, {
       dryRun: v['dry-run'] === true,
@@ -127,8 +150,11 @@ export const pruneCmd: Command = {
       progress: ctx.progress,
     });
     ctx.progress.clear();
-    emit(ctx, r, () =>
-      `${r.dryRun ? 'Would delete' : 'Deleted'} ${r.packsDeleted} unused and ${r.orphanPacksDeleted} orphan pack(s), repacked ${r.packsRepacked}, freeing ${humanBytes(r.bytesFreed)}.`,
+    emit(
+      ctx,
+      r,
+      () =>
+        `${r.dryRun ? 'Would delete' : 'Deleted'} ${r.packsDeleted} unused and ${r.orphanPacksDeleted} orphan pack(s), repacked ${r.packsRepacked}, freeing ${humanBytes(r.bytesFreed)}.`,
     );
     return EXIT.ok;
   },
@@ -154,7 +180,10 @@ export const unlockCmd: Command = {
       locks.length === 0
         ? 'No locks.'
         : locks
-            .map((l) => `${l.info.exclusive ? 'exclusive' : 'shared   '} ${l.info.hostname} pid ${l.info.pid} ${l.info.time} ${l.info.purpose}${isStale(l.info, now) ? ' (stale)' : ''}`)
+            .map(
+              (l) =>
+                `${l.info.exclusive ? 'exclusive' : 'shared   '} ${l.info.hostname} pid ${l.info.pid} ${l.info.time} ${l.info.purpose}${isStale(l.info, now) ? ' (stale)' : ''}`,
+            )
             .concat(removed ? [`Removed ${removed} stale lock(s).`] : [])
             .join('\n'),
     );

@@ -18,7 +18,11 @@ export const init: Command = {
   name: 'init',
   summary: 'create a new encrypted repository',
   usage: 'init [--repo R] [--password-file F] [--no-keychain] [--kms-key ID --kms-region REGION]',
-  options: { 'kms-key': { type: 'string' }, 'kms-region': { type: 'string' }, 'kms-endpoint': { type: 'string' } },
+  options: {
+    'kms-key': { type: 'string' },
+    'kms-region': { type: 'string' },
+    'kms-endpoint': { type: 'string' },
+  },
   async run(ctx, _args, v) {
     const slots: KekProvider[] = [];
     if (!ctx.values['no-keychain']) slots.push(new KeychainKekProvider(new OsKeychain()));
@@ -29,25 +33,32 @@ export const init: Command = {
       slots.push(await kmsProviderFromOptions(v));
     }
     if (slots.length === 0) {
-      throw new AppError('INVALID_INPUT', 'With --no-keychain the repository needs a passphrase or a KMS key.', {
-        hint: 'Give --password-file / MVONO_BACKUP_PASSWORD or --kms-key.',
-      });
+      throw new AppError(
+        'INVALID_INPUT',
+        'With --no-keychain the repository needs a passphrase or a KMS key.',
+        {
+          hint: 'Give --password-file / MVONO_BACKUP_PASSWORD or --kms-key.',
+        },
+      );
     }
     slots.push(new RecoveryKekProvider());
     const storage = await storageFor(repoSpec(ctx), (m) => ctx.progress.log('warn', m));
     const { repo, revealed } = await Repository.init(storage, { slots });
     const recovery = revealed.find((r) => r.type === 'recovery')?.text;
-    emit(ctx, { id: repo.id, location: storage.location, slots: slots.map((s) => s.type), recoveryKey: recovery }, () =>
-      [
-        `Created repository ${repo.id.slice(0, 12)} at ${storage.location}`,
-        `Key slots: ${slots.map((s) => s.type).join(', ')}`,
-        '',
-        'RECOVERY KEY (shown once; print it and keep it offline; it opens the repository when the',
-        'keychain, the passphrase and AWS KMS are all unavailable):',
-        '',
-        `    ${recovery}`,
-        '',
-      ].join('\n'),
+    emit(
+      ctx,
+      { id: repo.id, location: storage.location, slots: slots.map((s) => s.type), recoveryKey: recovery },
+      () =>
+        [
+          `Created repository ${repo.id.slice(0, 12)} at ${storage.location}`,
+          `Key slots: ${slots.map((s) => s.type).join(', ')}`,
+          '',
+          'RECOVERY KEY (shown once; print it and keep it offline; it opens the repository when the',
+          'keychain, the passphrase and AWS KMS are all unavailable):',
+          '',
+          `    ${recovery}`,
+          '',
+        ].join('\n'),
     );
     return 0;
   },
@@ -76,7 +87,10 @@ export const snapshots: Command = {
           humanBytes(s.summary.bytes),
         ].join('  '),
       );
-      return [`ID        Time (UTC)            Host  Name/plan                         Components  Size`, ...rows].join('\n');
+      return [
+        `ID        Time (UTC)            Host  Name/plan                         Components  Size`,
+        ...rows,
+      ].join('\n');
     });
     return 0;
   },
@@ -95,11 +109,21 @@ export const ls: Command = {
     const rows: { path: string; type: string; size?: number; mode: number }[] = [];
     await walkTree(repo, snap.tree, (path, n) => {
       if (!clean || path === clean || path.startsWith(`${clean}/`)) {
-        rows.push({ path: `/${path}`, type: n.type, ...(n.size !== undefined ? { size: n.size } : {}), mode: n.mode });
+        rows.push({
+          path: `/${path}`,
+          type: n.type,
+          ...(n.size !== undefined ? { size: n.size } : {}),
+          mode: n.mode,
+        });
       }
     });
     emit(ctx, rows, () =>
-      rows.map((r) => `${r.type === 'dir' ? 'd' : r.type === 'symlink' ? 'l' : '-'} ${(r.size ?? 0).toString().padStart(12)} ${r.path}`).join('\n'),
+      rows
+        .map(
+          (r) =>
+            `${r.type === 'dir' ? 'd' : r.type === 'symlink' ? 'l' : '-'} ${(r.size ?? 0).toString().padStart(12)} ${r.path}`,
+        )
+        .join('\n'),
     );
     return 0;
   },

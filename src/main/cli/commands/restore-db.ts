@@ -11,13 +11,20 @@ export async function restoreDatabaseCli(ctx: Ctx, ref: string, v: Values): Prom
   const target = await databaseFromUri(str(v, 'db-target')!);
   const replace = v.replace === true;
   if (replace && str(v, 'confirm') === undefined) {
-    throw new AppError('CONFLICT', `Database "${target.profile.database}" would be replaced, and that needs a typed confirmation.`, {
-      hint: `Repeat the database name: --replace --confirm ${target.profile.database}. A safety snapshot of it is taken first.`,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Database "${target.profile.database}" would be replaced, and that needs a typed confirmation.`,
+      {
+        hint: `Repeat the database name: --replace --confirm ${target.profile.database}. A safety snapshot of it is taken first.`,
+      },
+    );
   }
   const repo = await openRepo(ctx);
   const snap = await repo.findSnapshot(ref, ctx.signal);
-  const tables = str(v, 'tables')?.split(',').map((t) => t.trim()).filter(Boolean);
+  const tables = str(v, 'tables')
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const res = await restoreDatabase(repo, snap, {
     target: target.profile,
     ...(target.password !== undefined ? { password: target.password } : {}),
@@ -34,7 +41,10 @@ export async function restoreDatabaseCli(ctx: Ctx, ref: string, v: Values): Prom
       `Restored ${res.component} from ${snap.id.slice(0, 8)} into database "${res.database}" (${res.tablesRestored} tables).`,
       res.safetySnapshot ? `Safety snapshot of the previous contents: ${res.safetySnapshot.slice(0, 8)}` : '',
       `Validation: ${res.validation.ok ? 'ALL MATCH' : 'MISMATCHES FOUND'}${res.validation.schemaMatch === null ? '' : `, schema ${res.validation.schemaMatch ? 'matches' : 'DIFFERS'}`}`,
-      ...res.validation.tables.map((t) => `  ${t.status.padEnd(8)} ${t.name} (${t.actualRows ?? '-'} / ${t.expectedRows} rows${t.sampleMismatches ? `, ${t.sampleMismatches} sample mismatches` : ''})`),
+      ...res.validation.tables.map(
+        (t) =>
+          `  ${t.status.padEnd(8)} ${t.name} (${t.actualRows ?? '-'} / ${t.expectedRows} rows${t.sampleMismatches ? `, ${t.sampleMismatches} sample mismatches` : ''})`,
+      ),
       ...res.warnings.map((w) => `warning: ${w}`),
     ];
     return lines.filter(Boolean).join('\n');

@@ -4,9 +4,8 @@
  * and runs until SIGINT/SIGTERM, then closes the server and the app cleanly.
  */
 import { existsSync } from 'node:fs';
-import { createApp } from '../../app/compose.js';
+import type { createApp as CreateApp } from '../../app/compose.js';
 import { createLogger, type LogLevel } from '../../platform/logger.js';
-import { startServe } from '../../serve/server.js';
 import { type Command, num, str } from '../command.js';
 import { HOME_OPTION, homeOf, RENDERER_DIR, untilAborted } from './app-paths.js';
 
@@ -16,6 +15,9 @@ export const serveCmd: Command = {
   usage: 'serve [--host 127.0.0.1] [--port N|0] [--home DIR]',
   options: { host: { type: 'string' }, port: { type: 'string' }, ...HOME_OPTION },
   async run(ctx, _args, v) {
+    // heavy modules load only when this command runs (keeps every other command's start fast)
+    const { createApp }: { createApp: typeof CreateApp } = await import('../../app/compose.js');
+    const { startServe } = await import('../../serve/server.js');
     const level = (ctx.env.MVONO_LOG_LEVEL as LogLevel | undefined) ?? 'warn';
     const app = createApp({ home: homeOf(ctx, v), env: ctx.env, log: createLogger({ level }) });
     try {

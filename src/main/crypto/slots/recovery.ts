@@ -21,11 +21,7 @@ export function encodeRecoveryKey(key: Uint8Array): string {
 }
 
 export function decodeRecoveryKey(text: string): Buffer {
-  const clean = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const clean = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   let bits = '';
   for (const ch of clean) {
     const v = ALPHABET.indexOf(ch);
@@ -36,7 +32,8 @@ export function decodeRecoveryKey(text: string): Buffer {
   const bytes = Buffer.alloc(33);
   for (let i = 0; i < 33; i++) bytes[i] = Number.parseInt(bits.slice(i * 8, i * 8 + 8), 2);
   const key = bytes.subarray(0, 32);
-  if (createHash('sha256').update(key).digest()[0] !== bytes[32]) throw badKey('its checksum does not match (a typo?)');
+  if (createHash('sha256').update(key).digest()[0] !== bytes[32])
+    throw badKey('its checksum does not match (a typo?)');
   return Buffer.from(key);
 }
 
@@ -53,7 +50,11 @@ export class RecoveryKekProvider implements KekProvider {
   async create(_ctx: SlotContext): Promise<NewKek> {
     const key = randomBytes(32);
     const salt = randomBytes(16);
-    return { kek: kekFrom(key, salt), params: { salt: salt.toString('base64') }, revealOnce: encodeRecoveryKey(key) };
+    return {
+      kek: kekFrom(key, salt),
+      params: { salt: salt.toString('base64') },
+      revealOnce: encodeRecoveryKey(key),
+    };
   }
   async recover(params: SlotParams, _ctx: SlotContext): Promise<Uint8Array> {
     if (this.text === undefined) throw new AppError('WRONG_KEY', 'No recovery key was given.');

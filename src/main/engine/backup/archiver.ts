@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { throwIfAborted } from '../../platform/errors.js';
 import { chunkFile } from '../../repo/chunker.js';
 import { BlobType } from '../../repo/format.js';
-import type { SaveResult } from '../../repo/packer.js';
-import type { Packer } from '../../repo/packer.js';
+import type { Packer, SaveResult } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type Tree, type TreeNode } from '../../repo/tree.js';
 import type { ProgressMeter } from '../progress.js';
 
-type BigStats = Awaited<ReturnType<typeof lstat>> & { mtimeNs: bigint; ctimeNs: bigint; ino: bigint; dev: bigint };
+type BigStats = Awaited<ReturnType<typeof lstat>> & {
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+};
 
 export interface ArchiveStats {
   files: number;
@@ -65,7 +69,14 @@ export class Archiver {
   async dirMeta(path: string, name: string): Promise<TreeNode> {
     try {
       const st = (await lstat(path, { bigint: true })) as unknown as BigStats;
-      return { name, type: 'dir', mode: Number(st.mode) & 0o7777, mtimeNs: st.mtimeNs.toString(), uid: Number(st.uid), gid: Number(st.gid) };
+      return {
+        name,
+        type: 'dir',
+        mode: Number(st.mode) & 0o7777,
+        mtimeNs: st.mtimeNs.toString(),
+        uid: Number(st.uid),
+        gid: Number(st.gid),
+      };
     } catch {
       return { name, type: 'dir', mode: 0o755, mtimeNs: '0' };
     }
@@ -144,7 +155,12 @@ export class Archiver {
     );
   }
 
-  private async file(path: string, base: TreeNode, size: number, parent: TreeNode | undefined): Promise<TreeNode | undefined> {
+  private async file(
+    path: string,
+    base: TreeNode,
+    size: number,
+    parent: TreeNode | undefined,
+  ): Promise<TreeNode | undefined> {
     if (this.unchanged(base, size, parent)) {
       this.stats.files++;
       this.stats.bytes += size;
@@ -156,7 +172,10 @@ export class Archiver {
     let settled = 0;
     let read = 0;
     try {
-      for await (const chunk of chunkFile(path, this.repo.chunker, this.repo.gear, { signal: this.opts.signal, readSize: READ_SIZE })) {
+      for await (const chunk of chunkFile(path, this.repo.chunker, this.repo.gear, {
+        signal: this.opts.signal,
+        readSize: READ_SIZE,
+      })) {
         read += chunk.length;
         saves.push(this.packer.saveChunk(BlobType.Data, chunk));
         if (saves.length - settled > MAX_PENDING_PER_FILE) await saves[settled++];
@@ -172,7 +191,8 @@ export class Archiver {
       throw e;
     }
     const content = (await Promise.all(saves)).map((r) => r.id);
-    if (read !== size) this.stats.warnings.push(`${path}: changed while being read (${size} -> ${read} bytes)`);
+    if (read !== size)
+      this.stats.warnings.push(`${path}: changed while being read (${size} -> ${read} bytes)`);
     this.stats.files++;
     this.stats.bytes += read;
     this.meter.addFile();
@@ -181,7 +201,8 @@ export class Archiver {
 
   private warn(path: string, e: unknown): void {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'vanished' : code;
+    const what =
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'vanished' : code;
     this.stats.warnings.push(`${path}: skipped (${what})`);
   }
 }

@@ -11,7 +11,7 @@ import type { Repository } from '../../repo/repository.js';
 import type { Component, SnapshotKind, SnapshotManifest } from '../../repo/snapshot.js';
 import type { TreeNode } from '../../repo/tree.js';
 import type { DbFacts } from '../../sources/facts.js';
-import { noProgress, type ProgressReporter, ProgressMeter } from '../progress.js';
+import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { Archiver } from './archiver.js';
 import { scanTotals } from './scan.js';
 
@@ -40,11 +40,15 @@ export interface BackupResult {
 const COMPONENT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 function validate(components: BackupComponentInput[]): void {
-  if (components.length === 0) throw new AppError('INVALID_INPUT', 'Nothing to back up: no components were given.');
+  if (components.length === 0)
+    throw new AppError('INVALID_INPUT', 'Nothing to back up: no components were given.');
   const seen = new Set<string>();
   for (const c of components) {
     if (!COMPONENT_NAME.test(c.name)) {
-      throw new AppError('INVALID_INPUT', `Component name "${c.name}" is not valid (lowercase letters, digits, . _ -).`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `Component name "${c.name}" is not valid (lowercase letters, digits, . _ -).`,
+      );
     }
     if (seen.has(c.name)) throw new AppError('INVALID_INPUT', `Component "${c.name}" is given twice.`);
     seen.add(c.name);
@@ -82,7 +86,10 @@ async function filesComponent(
       if (i === parts.length - 1) d.children.set(part, p);
       else {
         let next = d.children.get(part);
-        if (typeof next !== 'object') d.children.set(part, (next = { children: new Map() }));
+        if (typeof next !== 'object') {
+          next = { children: new Map() };
+          d.children.set(part, next);
+        }
         d = next;
       }
     });
@@ -90,7 +97,8 @@ async function filesComponent(
   const build = async (d: VDir, realDir: string, parentId: string | undefined): Promise<string> => {
     const parentNodes = new Map<string, TreeNode>();
     if (parentId) {
-      for (const n of (await repo.loadTree(parentId).catch(() => ({ nodes: [] }))).nodes) parentNodes.set(n.name, n);
+      for (const n of (await repo.loadTree(parentId).catch(() => ({ nodes: [] }))).nodes)
+        parentNodes.set(n.name, n);
     }
     const nodes: TreeNode[] = [];
     for (const [name, child] of d.children) {
@@ -124,7 +132,8 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     const totals = await scanTotals(files, signal);
     meter.setTotals(totals.bytes, totals.files);
     meter.setPhase('backing up');
-    const parent = opts.parent === undefined ? await defaultParent(repo, opts.plan, signal) : (opts.parent ?? undefined);
+    const parent =
+      opts.parent === undefined ? await defaultParent(repo, opts.plan, signal) : (opts.parent ?? undefined);
     const parentRoot = new Map<string, TreeNode>();
     if (parent) for (const n of (await repo.loadTree(parent.tree, signal)).nodes) parentRoot.set(n.name, n);
 
@@ -141,7 +150,11 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
         components.push({ type: c.type, name: c.name, paths: abs });
       } else {
         const node = await arch.node(c.dir, c.name, parentRoot.get(c.name));
-        if (!node?.subtree) throw new AppError('SOURCE_FAILED', `The dump of ${c.database} could not be read from ${dirname(c.dir)}.`);
+        if (!node?.subtree)
+          throw new AppError(
+            'SOURCE_FAILED',
+            `The dump of ${c.database} could not be read from ${dirname(c.dir)}.`,
+          );
         rootNodes.push(componentNode(c.name, node.subtree, nowNs));
         components.push({ type: c.type, name: c.name, database: c.database, facts: c.facts });
       }

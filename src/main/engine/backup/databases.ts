@@ -17,13 +17,20 @@ export interface DatabaseInput {
 }
 
 export function componentNameFor(p: DbProfile): string {
-  const clean = p.database.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const clean = p.database
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
   return `${p.kind}-${clean || 'db'}`.slice(0, 63);
 }
 
 export async function backupWithDatabases(
   repo: Repository,
-  opts: Omit<BackupOptions, 'components'> & { components?: BackupComponentInput[]; databases: DatabaseInput[]; tempDir?: string },
+  opts: Omit<BackupOptions, 'components'> & {
+    components?: BackupComponentInput[];
+    databases: DatabaseInput[];
+    tempDir?: string;
+  },
 ): Promise<BackupResult> {
   const tmp = await mkdtemp(join(opts.tempDir ?? process.env.MVONO_TMPDIR ?? tmpdir(), 'mvono-dump-'));
   try {
@@ -38,7 +45,9 @@ export async function backupWithDatabases(
         clock: repo.clock,
       };
       const facts =
-        db.profile.kind === 'postgres' ? await dumpPostgres(db.profile, dir, dumpOpts) : await dumpMariadb(db.profile, dir, dumpOpts);
+        db.profile.kind === 'postgres'
+          ? await dumpPostgres(db.profile, dir, dumpOpts)
+          : await dumpMariadb(db.profile, dir, dumpOpts);
       components.push({ type: db.profile.kind, name, database: db.profile.database, dir, facts });
     }
     return await backup(repo, { ...opts, components });

@@ -2,7 +2,10 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function scanTotals(paths: string[], signal?: AbortSignal): Promise<{ bytes: number; files: number }> {
+export async function scanTotals(
+  paths: string[],
+  signal?: AbortSignal,
+): Promise<{ bytes: number; files: number }> {
   let bytes = 0;
   let files = 0;
   const walk = async (p: string): Promise<void> => {

@@ -13,11 +13,17 @@ import { isId, packName } from '../../repo/format.js';
 import { mapLimit } from '../../repo/index-store.js';
 import { readPackHeader } from '../../repo/pack.js';
 import type { Repository } from '../../repo/repository.js';
-import { noProgress, type ProgressReporter, ProgressMeter } from '../progress.js';
+import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { walkTree } from '../walk.js';
 
 export interface CheckProblem {
-  kind: 'missing-pack' | 'damaged-pack' | 'damaged-blob' | 'missing-blob' | 'damaged-tree' | 'unreadable-snapshot';
+  kind:
+    | 'missing-pack'
+    | 'damaged-pack'
+    | 'damaged-blob'
+    | 'missing-blob'
+    | 'damaged-tree'
+    | 'unreadable-snapshot';
   object: string;
   message: string;
 }
@@ -51,7 +57,11 @@ export async function check(
     const size = stored.get(pack);
     const need = Math.max(...blobs.map((b) => b.loc.offset + b.loc.length));
     if (size === undefined || size < need) {
-      problems.push({ kind: 'missing-pack', object: pack, message: `pack ${pack.slice(0, 12)} is ${size === undefined ? 'missing' : 'truncated'}` });
+      problems.push({
+        kind: 'missing-pack',
+        object: pack,
+        message: `pack ${pack.slice(0, 12)} is ${size === undefined ? 'missing' : 'truncated'}`,
+      });
       for (const b of blobs) bad.add(b.id);
     }
   }
@@ -59,14 +69,21 @@ export async function check(
   const toRead = [...packs.keys()].filter((p) => stored.has(p) && !bad.has(p)).sort();
   const chosen = pct >= 100 ? toRead : toRead.filter(() => Math.random() * 100 < pct);
   meter.setPhase('reading data');
-  meter.setTotals(chosen.reduce((s, p) => s + (stored.get(p) ?? 0), 0), chosen.length);
+  meter.setTotals(
+    chosen.reduce((s, p) => s + (stored.get(p) ?? 0), 0),
+    chosen.length,
+  );
   await mapLimit(chosen, 2, async (pack) => {
     throwIfAborted(signal);
     const data = await repo.storage.get(packName(pack), { signal });
     meter.addBytes(data.length, pack.slice(0, 12));
     const blobs = packs.get(pack) ?? [];
     if (createHash('sha256').update(data).digest('hex') !== pack) {
-      problems.push({ kind: 'damaged-pack', object: pack, message: `pack ${pack.slice(0, 12)} does not match its hash` });
+      problems.push({
+        kind: 'damaged-pack',
+        object: pack,
+        message: `pack ${pack.slice(0, 12)} does not match its hash`,
+      });
     }
     try {
       readPackHeader(repo.keys.enc, data, pack);
@@ -93,16 +110,25 @@ export async function check(
       if (bad.has(id) || !repo.index.has(id)) {
         paths.push(path);
         if (!repo.index.has(id) && !bad.has(id)) {
-          problems.push({ kind: 'missing-blob', object: id, message: `blob ${id.slice(0, 12)} used by ${path} is not in the index` });
+          problems.push({
+            kind: 'missing-blob',
+            object: id,
+            message: `blob ${id.slice(0, 12)} used by ${path} is not in the index`,
+          });
           bad.add(id);
         }
       }
     };
     try {
-      await walkTree(repo, s.tree, (path, n) => {
-        for (const id of n.content ?? []) mark(path, id);
-        if (n.subtree && (bad.has(n.subtree) || !repo.index.has(n.subtree))) mark(path, n.subtree);
-      }, { signal });
+      await walkTree(
+        repo,
+        s.tree,
+        (path, n) => {
+          for (const id of n.content ?? []) mark(path, id);
+          if (n.subtree && (bad.has(n.subtree) || !repo.index.has(n.subtree))) mark(path, n.subtree);
+        },
+        { signal },
+      );
     } catch (e) {
       problems.push({ kind: 'damaged-tree', object: s.id, message: isAppError(e) ? e.message : String(e) });
       paths.push('(tree unreadable)');

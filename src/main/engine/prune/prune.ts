@@ -11,7 +11,7 @@ import { isId, packName, TARGET_PACK_SIZE } from '../../repo/format.js';
 import { MasterIndex, mapLimit } from '../../repo/index-store.js';
 import { PackBuilder } from '../../repo/pack.js';
 import type { Repository } from '../../repo/repository.js';
-import { noProgress, type ProgressReporter, ProgressMeter } from '../progress.js';
+import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { referencedBlobs } from '../walk.js';
 
 export interface PruneReport {
@@ -33,7 +33,11 @@ export async function prune(
     const meter = new ProgressMeter(opts.progress ?? noProgress, 'finding used data');
     await repo.reloadIndex(signal);
     const snaps = await repo.listSnapshots(signal);
-    const used = await referencedBlobs(repo, snaps.map((s) => s.tree), signal);
+    const used = await referencedBlobs(
+      repo,
+      snaps.map((s) => s.tree),
+      signal,
+    );
     const stored = new Map<string, number>();
     for await (const o of repo.storage.list('data/', { signal })) {
       const id = o.name.split('/').pop() ?? '';
@@ -66,7 +70,11 @@ export async function prune(
     const gone = new Set([...deletes, ...repack]);
     for (const [pack, blobs] of packs) {
       if (gone.has(pack)) continue;
-      fresh.addPack(pack, blobs.map((b) => ({ ...b.loc, id: b.id })), false);
+      fresh.addPack(
+        pack,
+        blobs.map((b) => ({ ...b.loc, id: b.id })),
+        false,
+      );
     }
     meter.setPhase('repacking');
     let builder = new PackBuilder();
@@ -83,7 +91,12 @@ export async function prune(
       const data = await repo.storage.get(packName(pack), { signal });
       for (const b of packs.get(pack) ?? []) {
         if (!used.has(b.id) || fresh.has(b.id) || builder.entries.some((e) => e.id === b.id)) continue;
-        builder.add(b.loc.type, b.id, Buffer.from(data.subarray(b.loc.offset, b.loc.offset + b.loc.length)), b.loc.rawLength);
+        builder.add(
+          b.loc.type,
+          b.id,
+          Buffer.from(data.subarray(b.loc.offset, b.loc.offset + b.loc.length)),
+          b.loc.rawLength,
+        );
         if (builder.bytes >= TARGET_PACK_SIZE) await flush();
       }
     }

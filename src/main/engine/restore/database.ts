@@ -55,25 +55,38 @@ export function databaseComponent(snap: SnapshotManifest, name?: string) {
     const list = dbs.map((d) => d.name).join(', ') || 'none';
     throw new AppError(
       dbs.length === 0 ? 'NOT_FOUND' : 'INVALID_INPUT',
-      name ? `Snapshot ${snap.id.slice(0, 8)} has no database component "${name}" (it has: ${list}).` : `Snapshot ${snap.id.slice(0, 8)} has ${dbs.length === 0 ? 'no database component' : `several database components (${list}); choose one with --component`}.`,
+      name
+        ? `Snapshot ${snap.id.slice(0, 8)} has no database component "${name}" (it has: ${list}).`
+        : `Snapshot ${snap.id.slice(0, 8)} has ${dbs.length === 0 ? 'no database component' : `several database components (${list}); choose one with --component`}.`,
     );
   }
   return c;
 }
 
-export async function restoreDatabase(repo: Repository, snap: SnapshotManifest, opts: DatabaseRestoreOptions): Promise<DatabaseRestoreResult> {
+export async function restoreDatabase(
+  repo: Repository,
+  snap: SnapshotManifest,
+  opts: DatabaseRestoreOptions,
+): Promise<DatabaseRestoreResult> {
   const comp = databaseComponent(snap, opts.component);
   if (comp.type !== opts.target.kind) {
-    throw new AppError('INVALID_INPUT', `Component ${comp.name} is a ${comp.type} dump; the target is a ${opts.target.kind} server.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `Component ${comp.name} is a ${comp.type} dump; the target is a ${opts.target.kind} server.`,
+    );
   }
   const mode = opts.mode ?? 'new';
   const auth = opts.password !== undefined ? { password: opts.password } : {};
   let safetySnapshot: string | undefined;
   if (mode === 'replace') {
     if (opts.confirm !== opts.target.database) {
-      throw new AppError('CONFLICT', `Replacing database "${opts.target.database}" needs a typed confirmation of its name.`, {
-        hint: `Type the database name exactly (--confirm ${opts.target.database}). A safety snapshot of it is taken first.`,
-      });
+      throw new AppError(
+        'CONFLICT',
+        `Replacing database "${opts.target.database}" needs a typed confirmation of its name.`,
+        {
+          hint: `Type the database name exactly (--confirm ${opts.target.database}). A safety snapshot of it is taken first.`,
+        },
+      );
     }
     const safety = await backupWithDatabases(repo, {
       databases: [{ profile: opts.target, ...auth }],
@@ -103,10 +116,15 @@ export async function restoreDatabase(repo: Repository, snap: SnapshotManifest, 
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
     };
-    const res = comp.type === 'postgres' ? await restorePostgres(dir, opts.target, common) : await restoreMariadb(dir, opts.target, common);
+    const res =
+      comp.type === 'postgres'
+        ? await restorePostgres(dir, opts.target, common)
+        : await restoreMariadb(dir, opts.target, common);
     const vopts = { ...auth, ...(opts.tables?.length ? { tables: opts.tables } : {}) };
     const validation =
-      comp.type === 'postgres' ? await validatePostgres(comp.facts, opts.target, vopts) : await validateMariadb(comp.facts, opts.target, vopts);
+      comp.type === 'postgres'
+        ? await validatePostgres(comp.facts, opts.target, vopts)
+        : await validateMariadb(comp.facts, opts.target, vopts);
     return {
       component: comp.name,
       database: opts.target.database,

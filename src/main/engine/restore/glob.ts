@@ -34,6 +34,8 @@ export function mayContain(globs: string[] | undefined, dir: string): boolean {
   return globs.some((g) => {
     const clean = g.replace(/^\/+|\/+$/g, '');
     const literal = clean.split(/[*?]/)[0]!;
-    return literal.startsWith(`${dir}/`) || literal === dir || `${dir}/`.startsWith(literal) || literal === '';
+    return (
+      literal.startsWith(`${dir}/`) || literal === dir || `${dir}/`.startsWith(literal) || literal === ''
+    );
   });
 }

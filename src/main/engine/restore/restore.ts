@@ -26,7 +26,7 @@ import { mapLimit } from '../../repo/index-store.js';
 import type { Repository } from '../../repo/repository.js';
 import type { SnapshotManifest } from '../../repo/snapshot.js';
 import type { TreeNode } from '../../repo/tree.js';
-import { noProgress, type ProgressReporter, ProgressMeter } from '../progress.js';
+import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { type PlannedEntry, planRestore } from './plan.js';
 
 export interface RestoreOptions {
@@ -86,7 +86,10 @@ class Handles {
       }
       return this.done(file, 1);
     }
-    if (!h) this.open.set(file, (h = { fh: openFile(this.pathOf(file), 'r+'), writing: 0 }));
+    if (!h) {
+      h = { fh: openFile(this.pathOf(file), 'r+'), writing: 0 };
+      this.open.set(file, h);
+    }
     h.writing++;
     try {
       await (await h.fh).write(data, 0, data.length, offset);
@@ -154,7 +157,7 @@ export async function restore(
 
   // Create every file at its final size (holes where zeros will be) and map blobs to targets.
   const byPack = new Map<string, Map<string, { loc: BlobLocation; targets: Target[] }>>();
-  await mapLimit(plan.files, 16, async (f, i) => {
+  await mapLimit(plan.files, 16, async (f) => {
     await mkdir(dirname(abs(f)), { recursive: true });
     const fh = await openFile(abs(f), 'w', 0o600);
     await fh.truncate(f.node.size ?? 0);
@@ -170,9 +173,15 @@ export async function restore(
         continue;
       }
       let blobs = byPack.get(loc.pack);
-      if (!blobs) byPack.set(loc.pack, (blobs = new Map()));
+      if (!blobs) {
+        blobs = new Map();
+        byPack.set(loc.pack, blobs);
+      }
       let b = blobs.get(id);
-      if (!b) blobs.set(id, (b = { loc, targets: [] }));
+      if (!b) {
+        b = { loc, targets: [] };
+        blobs.set(id, b);
+      }
       b.targets.push({ file: i, offset });
       offset += loc.rawLength;
     }

@@ -63,7 +63,9 @@ export class CryptoPool {
   }
 
   /** Hashes a chunk in a worker; returns its id and a handle to seal or drop it. */
-  async hash(data: Uint8Array): Promise<{ id: string; seal: () => Promise<{ sealed: Buffer; rawLength: number }>; drop: () => void }> {
+  async hash(
+    data: Uint8Array,
+  ): Promise<{ id: string; seal: () => Promise<{ sealed: Buffer; rawLength: number }>; drop: () => void }> {
     const own = new Uint8Array(data.byteLength);
     own.set(data);
     const w = this.pick();
@@ -76,7 +78,10 @@ export class CryptoPool {
       seal: async () => {
         const res = await this.send(w, { op: 'seal', seq });
         if (res.op !== 'sealed') throw new AppError('INTERNAL', 'crypto worker answered out of order');
-        return { sealed: Buffer.from(res.sealed.buffer, res.sealed.byteOffset, res.sealed.byteLength), rawLength: res.rawLength };
+        return {
+          sealed: Buffer.from(res.sealed.buffer, res.sealed.byteOffset, res.sealed.byteLength),
+          rawLength: res.rawLength,
+        };
       },
       drop: () => w.postMessage({ op: 'drop', seq } satisfies Request),
     };
@@ -87,7 +92,11 @@ export class CryptoPool {
     const own = new Uint8Array(sealed.byteLength);
     own.set(sealed);
     const seq = ++this.seq;
-    const r = await this.send(this.pick(), { op: 'open', seq, id, sealed: own, ...(rawLength === undefined ? {} : { rawLength }) }, [own.buffer]);
+    const r = await this.send(
+      this.pick(),
+      { op: 'open', seq, id, sealed: own, ...(rawLength === undefined ? {} : { rawLength }) },
+      [own.buffer],
+    );
     if (r.op !== 'opened') throw new AppError('INTERNAL', 'crypto worker answered out of order');
     return Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
   }

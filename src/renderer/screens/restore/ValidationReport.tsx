@@ -35,6 +35,9 @@ export function ValidationReport({ job }: { job: Job }) {
       </p>
       {v.rows.length === 0 && v.checked !== undefined ? (
         <table className="table compact" aria-label="Validation report">
+          <caption className="small muted">
+            Row counts and sampled row hashes compared with the backup.
+          </caption>
           <thead>
             <tr>
               <th scope="col">Result</th>
@@ -55,9 +58,6 @@ export function ValidationReport({ job }: { job: Job }) {
               <td>{formatCount(bad)}</td>
             </tr>
           </tbody>
-          <caption className="small muted">
-            Row counts and sampled row hashes compared with the backup.
-          </caption>
         </table>
       ) : v.rows.length === 0 ? (
         <Empty>No tables were compared.</Empty>
