@@ -152,7 +152,19 @@ export function RecordTest({ onClose }: { onClose: () => void }) {
         </li>
         <li>
           <h3>Verify data integrity through sampling</h3>
-          {job?.state === 'succeeded' ? (
+          {autoRecord ? (
+            <div className="banner banner-ok" role="status">
+              The console recorded this test automatically: <strong>{autoRecord.outcome}</strong>.
+              <ul className="evidence" aria-label="Automatic checks">
+                {autoRecord.checks.map((c) => (
+                  <li key={c.name}>
+                    {c.ok ? '✔' : '✘'} {c.name}
+                    {c.detail ? ` — ${c.detail}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : job?.state === 'succeeded' ? (
             <ValidationReport job={job} />
           ) : (
             <p className="muted">Shown when the test restore finishes.</p>
