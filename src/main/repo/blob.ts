@@ -12,7 +12,20 @@ import { Codec } from './format.js';
 
 const brotli = promisify(zlib.brotliCompress);
 const unbrotli = promisify(zlib.brotliDecompress);
-const SAMPLE = 64 * 1024;
+const SAMPLE = 16 * 1024;
+
+/**
+ * Media and archives do not compress: three 16 KiB samples (start, middle, end) decide quickly.
+ * Only when all three are incompressible is the blob stored raw (a chunk may mix data and zeros).
+ */
+function looksIncompressible(plain: Uint8Array): boolean {
+  if (plain.length < SAMPLE * 8) return false;
+  for (const at of [0, (plain.length - SAMPLE) >>> 1, plain.length - SAMPLE]) {
+    const c = zlib.brotliCompressSync(plain.subarray(at, at + SAMPLE), brotliOpts(SAMPLE));
+    if (c.length < SAMPLE * 0.97) return false;
+  }
+  return true;
+}
 
 function brotliOpts(size: number): zlib.BrotliOptions {
   return {
@@ -27,10 +40,7 @@ function brotliOpts(size: number): zlib.BrotliOptions {
 /** Compresses on libuv's thread pool (native threads, off the main thread). */
 export async function encode(plain: Uint8Array): Promise<Buffer> {
   if (plain.length >= 256) {
-    if (plain.length > SAMPLE * 2) {
-      const sample = zlib.brotliCompressSync(plain.subarray(0, SAMPLE), brotliOpts(SAMPLE));
-      if (sample.length > SAMPLE * 0.97) return withCodec(Codec.Raw, plain);
-    }
+    if (looksIncompressible(plain)) return withCodec(Codec.Raw, plain);
     const c = await brotli(plain, brotliOpts(plain.length));
     if (c.length < plain.length * 0.97) return withCodec(Codec.Brotli, c);
   }
@@ -40,10 +50,7 @@ export async function encode(plain: Uint8Array): Promise<Buffer> {
 /** Same as encode(), on the calling thread (used inside crypto workers). */
 export function encodeSync(plain: Uint8Array): Buffer {
   if (plain.length >= 256) {
-    if (plain.length > SAMPLE * 2) {
-      const sample = zlib.brotliCompressSync(plain.subarray(0, SAMPLE), brotliOpts(SAMPLE));
-      if (sample.length > SAMPLE * 0.97) return withCodec(Codec.Raw, plain);
-    }
+    if (looksIncompressible(plain)) return withCodec(Codec.Raw, plain);
     const c = zlib.brotliCompressSync(plain, brotliOpts(plain.length));
     if (c.length < plain.length * 0.97) return withCodec(Codec.Brotli, c);
   }

@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { isAlreadyExists, isNotFound } from '../storage/errors.js';
 import type { Storage } from '../storage/port.js';
-import { openBlob } from './blob.js';
+import { openBlob, openBlobSync } from './blob.js';
 import { type ChunkerParams, DEFAULT_CHUNKER, gearTable } from './chunker.js';
 import { CONFIG, FORMAT_NAME, FORMAT_VERSION, isId, snapshotName } from './format.js';
 import { MasterIndex, mapLimit } from './index-store.js';
@@ -21,6 +21,8 @@ import { Packer } from './packer.js';
 import type { SnapshotManifest, StoredManifest } from './snapshot.js';
 import { decodeTree, type Tree } from './tree.js';
 import { CryptoPool } from './workers/pool.js';
+
+const INLINE_BLOB = 64 * 1024;
 
 export interface RepoConfig {
   format: string;
@@ -167,6 +169,14 @@ export class Repository {
 
   /** Decrypts and verifies a blob already read from its pack (in a worker). */
   openSealed(id: string, sealed: Uint8Array, rawLength?: number): Promise<Buffer> {
+    // Small blobs cost less here than the round trip to a worker.
+    if (sealed.length <= INLINE_BLOB) {
+      try {
+        return Promise.resolve(openBlobSync(this.keys, id, sealed, rawLength));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return this.pool().open(id, sealed, rawLength);
   }
 

@@ -4,11 +4,13 @@
  * content ids are reused after checking they are still in the index.
  * Files are processed with bounded concurrency; chunk sealing is bounded inside the Packer.
  */
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '../../platform/errors.js';
 import { chunkFile } from '../../repo/chunker.js';
 import { BlobType } from '../../repo/format.js';
+import { mapLimit } from '../../repo/index-store.js';
 import type { Packer, SaveResult } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type Tree, type TreeNode } from '../../repo/tree.js';
@@ -31,10 +33,15 @@ export interface ArchiveStats {
 /** Memory bounds: chunks are views into read buffers, so a pending chunk pins its buffer. */
 const READ_SIZE = 4 * 1024 * 1024;
 const MAX_PENDING_PER_FILE = 3;
+const SMALL_FILE = 1024 * 1024;
+const DIR_FANOUT = 32;
+const INLINE_FILE = 64 * 1024;
 
 class Limiter {
   private active = 0;
+  // A FIFO with a moving head: Array.shift() on tens of thousands of waiters is quadratic.
   private queue: (() => void)[] = [];
+  private head = 0;
   constructor(private readonly max: number) {}
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
@@ -43,14 +50,24 @@ class Limiter {
       return await fn();
     } finally {
       this.active--;
-      this.queue.shift()?.();
+      const next = this.queue[this.head];
+      if (next) {
+        this.queue[this.head++] = undefined as unknown as () => void;
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head);
+          this.head = 0;
+        }
+        next();
+      }
     }
   }
 }
 
 export class Archiver {
   readonly stats: ArchiveStats = { files: 0, dirs: 0, bytes: 0, warnings: [] };
-  private readonly files = new Limiter(3);
+  /** Small files are latency-bound (open, read, hash round trip): more of them run at once. */
+  private readonly smallFiles = new Limiter(16);
+  private readonly largeFiles = new Limiter(3);
 
   constructor(
     private readonly repo: Repository,
@@ -117,7 +134,11 @@ export class Archiver {
         return undefined;
       }
     }
-    if (st.isFile()) return this.files.run(() => this.file(path, base, Number(st.size), parent));
+    if (st.isFile()) {
+      const size = Number(st.size);
+      const limiter = size < SMALL_FILE ? this.smallFiles : this.largeFiles;
+      return limiter.run(() => this.file(path, base, size, parent));
+    }
     this.stats.warnings.push(`${path}: skipped (not a regular file, directory or symlink)`);
     return undefined;
   }
@@ -138,7 +159,8 @@ export class Archiver {
         // a damaged parent only costs re-reading
       }
     }
-    const nodes = await Promise.all(names.map((n) => this.node(join(path, n), n, parentNodes.get(n))));
+    // Bounded per directory, so a tree of 50k files does not become 50k pending promises at once.
+    const nodes = await mapLimit(names, DIR_FANOUT, (n) => this.node(join(path, n), n, parentNodes.get(n)));
     return this.saveTree(nodes.filter((n): n is TreeNode => n !== undefined));
   }
 
@@ -168,6 +190,7 @@ export class Archiver {
       this.meter.addFile();
       return { ...base, size, content: parent.content ?? [] };
     }
+    if (size <= INLINE_FILE) return this.smallFile(path, base);
     const saves: Promise<SaveResult>[] = [];
     let settled = 0;
     let read = 0;
@@ -197,6 +220,26 @@ export class Archiver {
     this.stats.bytes += read;
     this.meter.addFile();
     return { ...base, size: read, content };
+  }
+
+  /**
+   * Files up to INLINE_FILE are one chunk: read in one synchronous call (microseconds; four async
+   * round trips through the thread pool cost more) and hashed and sealed on this thread.
+   */
+  private async smallFile(path: string, base: TreeNode): Promise<TreeNode | undefined> {
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      this.warn(path, e);
+      return undefined;
+    }
+    const content = data.length === 0 ? [] : [(await this.packer.save(BlobType.Data, data)).id];
+    this.stats.files++;
+    this.stats.bytes += data.length;
+    this.meter.addBytes(data.length, path);
+    this.meter.addFile();
+    return { ...base, size: data.length, content };
   }
 
   private warn(path: string, e: unknown): void {
