@@ -32,7 +32,7 @@ function brotliOpts(size: number): zlib.BrotliOptions {
     params: {
       [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
-      [zlib.constants.BROTLI_PARAM_LGWIN]: 22,
+      [zlib.constants.BROTLI_PARAM_LGWIN]: 21,
     },
   };
 }

@@ -55,7 +55,7 @@ export class Packer {
     private readonly pool?: CryptoPool,
     opts: { maxSealing?: number; maxUploads?: number } = {},
   ) {
-    this.sealing = new Semaphore(opts.maxSealing ?? (pool ? 8 : 4));
+    this.sealing = new Semaphore(opts.maxSealing ?? 4);
     this.uploadSlots = new Semaphore(opts.maxUploads ?? 2);
   }
 

@@ -32,7 +32,7 @@ export interface ArchiveStats {
 
 /** Memory bounds: chunks are views into read buffers, so a pending chunk pins its buffer. */
 const READ_SIZE = 4 * 1024 * 1024;
-const MAX_PENDING_PER_FILE = 3;
+const MAX_PENDING_PER_FILE = 2;
 const SMALL_FILE = 1024 * 1024;
 const DIR_FANOUT = 32;
 const INLINE_FILE = 64 * 1024;

@@ -41,7 +41,7 @@ interface Target {
 
 const MAX_GAP = 512 * 1024;
 const INLINE_WRITE = 64 * 1024;
-const MAX_RANGE = 32 * 1024 * 1024;
+const MAX_RANGE = 16 * 1024 * 1024;
 
 const ZEROS = Buffer.alloc(1024 * 1024);
 /** Native comparisons against a zero buffer (a byte loop in JS costs seconds per GiB). */
@@ -215,7 +215,7 @@ export async function restore(
   };
 
   try {
-    await mapLimit([...byPack], 3, async ([pack, blobMap]) => {
+    await mapLimit([...byPack], 2, async ([pack, blobMap]) => {
       throwIfAborted(signal);
       const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
       let i = 0;

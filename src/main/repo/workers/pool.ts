@@ -23,7 +23,10 @@ export class CryptoPool {
   private next = 0;
   private closed = false;
 
-  constructor(keys: WorkerKeys, size = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(
+    keys: WorkerKeys,
+    size = Number(process.env.MVONO_CRYPTO_WORKERS) || Math.max(1, Math.min(4, availableParallelism())),
+  ) {
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(WORKER_URL, { workerData: { enc: keys.enc, mac: keys.mac } });
       w.on('message', (r: Response) => this.settle(r));
