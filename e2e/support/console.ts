@@ -2,7 +2,6 @@
  * Starts the real console for a browser test: `node bin/mvono-backup.js serve --port 0` with a fresh
  * MVONO_HOME (catalog, local repository and config live there), reads the printed
  * `http://127.0.0.1:<port>/#token=<token>` line, and stops it afterwards.
- * MVONO_E2E_SERVER=dev uses the labelled development stand-in (dev-serve.ts) instead.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,10 +26,7 @@ export async function startConsole(
   opts: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<RunningConsole> {
   const home = mkdtempSync(join(tmpdir(), 'mvono-e2e-'));
-  const dev = process.env.MVONO_E2E_SERVER === 'dev';
-  const args = dev
-    ? [join(ROOT, 'dist/e2e/support/dev-serve.js'), '--port', '0']
-    : [join(ROOT, 'bin/mvono-backup.js'), 'serve', '--port', '0'];
+  const args = [join(ROOT, 'bin/mvono-backup.js'), 'serve', '--port', '0'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...opts.env, MVONO_HOME: home },

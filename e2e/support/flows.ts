@@ -72,7 +72,11 @@ export async function firstRunSetup(page: Page, url: string, o: SetupOptions): P
 
   await page.getByRole('heading', { name: 'Storage' }).waitFor();
   const use = page.getByRole('button', { name: /^Use / });
-  await page.waitForLoadState('networkidle');
+  // wait until the storage list has loaded: either an existing target to use, or the form
+  await use
+    .or(page.getByLabel('Directory', { exact: true }))
+    .first()
+    .waitFor();
   if (await use.isVisible()) {
     await o.onStep?.('04-setup-storage');
     await use.click();
@@ -89,15 +93,11 @@ export async function firstRunSetup(page: Page, url: string, o: SetupOptions): P
   if (await create.isVisible()) {
     await create.click();
     await answerStepUp(page, secret);
-    const later = page.getByRole('button', { name: /Do this later/ });
-    await Promise.race([page.getByTestId('recovery-key').waitFor(), later.waitFor()]);
+    // the recovery key is shown once; setup cannot go on until it is acknowledged
+    await page.getByTestId('recovery-key').waitFor();
     await o.onStep?.('05-setup-key');
-    if (await later.isVisible()) {
-      await later.click(); // the key service is not wired in this build
-    } else {
-      await page.getByLabel('I have stored the recovery key safely').check();
-      await page.getByRole('button', { name: 'Continue' }).click();
-    }
+    await page.getByLabel('I have stored the recovery key safely').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
   } else {
     await o.onStep?.('05-setup-key');
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -111,10 +111,8 @@ export async function firstRunSetup(page: Page, url: string, o: SetupOptions): P
   await page.getByRole('button', { name: 'Create plans and finish' }).click();
   await answerStepUp(page, secret);
   const open = page.getByRole('button', { name: 'Open the dashboard' });
-  const notYet = page.getByRole('note').filter({ hasText: 'Not available yet' });
-  await Promise.race([open.waitFor({ timeout: 20_000 }), notYet.waitFor({ timeout: 20_000 })]);
-  if (await open.isVisible()) await open.click();
-  else await page.getByRole('button', { name: 'Skip for now' }).click(); // plans service not wired yet
+  await open.waitFor({ timeout: 20_000 });
+  await open.click();
   await page.getByRole('heading', { name: 'Automated Backups' }).waitFor();
   return { username: ADMIN.username, password: ADMIN.password, secret };
 }

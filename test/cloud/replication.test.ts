@@ -87,6 +87,31 @@ describe('S3 primary, KMS, copy to GCS secondary, recovery without S3 and KMS', 
     );
   });
 
+  it('rotates the KMS slot (key rotate) and shows when the next rotation is due', async () => {
+    assert.ok(
+      kms.requests.some((r) => r.op === 'EnableKeyRotation'),
+      "init enabled the key's 90-day rotation",
+    );
+    const before = lastJson<
+      { id: string; type: string; rotation?: { basis: string; daysUntilDue: number } }[]
+    >(await runCli(['key', 'list', '--repo', s3Spec, '--no-keychain', '--json'], base));
+    const slot = before.find((x) => x.type === 'kms')!;
+    assert.equal(slot.rotation?.basis, 'created');
+    assert.equal(slot.rotation?.daysUntilDue, 90);
+    const rot = await runCli(['key', 'rotate', '--repo', s3Spec, '--no-keychain'], base);
+    assert.equal(rot.code, 0, rot.stderr);
+    assert.match(rot.stdout, /Rotated KMS slot .* next rotation due/);
+    const after = lastJson<{ id: string; type: string; generation?: number; rotation?: { basis: string } }[]>(
+      await runCli(['key', 'list', '--repo', s3Spec, '--no-keychain', '--json'], base),
+    );
+    const rotated = after.find((x) => x.type === 'kms');
+    assert.equal(rotated?.rotation?.basis, 'rotated');
+    assert.equal(rotated?.id, slot.id, 'the slot keeps its id (bound into the KMS encryption context)');
+    assert.equal(rotated?.generation, 1, 'a new generation of the slot object replaced the old one');
+    const snaps = await runCli(['snapshots', '--repo', s3Spec, '--no-keychain', '--json'], base);
+    assert.equal(snaps.code, 0, snaps.stderr);
+  });
+
   it('copies S3 -> GCS with only what the target lacks, and again copies nothing', async () => {
     const init = await runCli(
       ['init', '--repo', gsSpec, '--no-keychain', '--kms-key', keyId, '--json'],

@@ -3,15 +3,18 @@
  * components are dumped once into MVONO_HOME/tmp (passwords from the keychain), file and config
  * components are read in place, and the same inputs are stored in every repository.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlanComponent } from '../../shared/contract/plans.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import { toDbProfile } from '../catalog/profiles.js';
 import { type BackupComponentInput, backup } from '../engine/backup/backup.js';
+import { copySnapshots, copyTag } from '../engine/copy.js';
 import type { ProgressReporter } from '../engine/progress.js';
 import { AppError } from '../platform/errors.js';
 import { registerSecret } from '../platform/logger.js';
+import type { Repository } from '../repo/repository.js';
 import type { SnapshotManifest } from '../repo/snapshot.js';
 import { type DbProfile, dumpMariadb, dumpPostgres } from '../sources/index.js';
 import type { AppDeps } from './deps.js';
@@ -137,14 +140,28 @@ export async function runBackup(d: AppDeps, req: BackupRequest, ctx: RunCtx): Pr
       if (targetId === req.targetId) continue;
       const name = d.repos.target(targetId).name;
       ctx.log('info', `Copying to ${name}.`);
+      // Replication: the snapshot's blobs that the secondary lacks, re-encrypted under its keys,
+      // verified there (engine/copy.ts); the secondary stays readable without the primary.
       const copy = await d.repos.with(
-        targetId,
-        (repo) =>
-          backup(repo, {
-            ...common,
-            kind: 'copy',
-            tags: [...req.tags, `copy-of:${res.snapshot.id.slice(0, 8)}`],
-          }),
+        req.targetId,
+        (src) =>
+          d.repos.with(
+            targetId,
+            async (dst) => {
+              const r = await copySnapshots(src, dst, {
+                snapshots: [res.snapshot.id],
+                signal: ctx.signal,
+                progress: ctx.progress,
+              });
+              const id = r.copied[0]?.target;
+              return {
+                snapshot: id
+                  ? await dst.loadSnapshot(id, ctx.signal)
+                  : await latestCopyOf(dst, res.snapshot.id, ctx.signal),
+              };
+            },
+            { signal: ctx.signal },
+          ),
         { signal: ctx.signal },
       );
       d.stores.snapshots.upsert(targetId, toSnapshot(targetId, copy.snapshot));
@@ -155,6 +172,21 @@ export async function runBackup(d: AppDeps, req: BackupRequest, ctx: RunCtx): Pr
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The copy already in `dst` of a source snapshot (a re-run after an interrupted copy). */
+async function latestCopyOf(
+  dst: Repository,
+  sourceId: string,
+  signal?: AbortSignal,
+): Promise<SnapshotManifest> {
+  const found = (await dst.listSnapshots(signal)).filter((s) => s.tags.includes(copyTag(sourceId))).at(-1);
+  if (!found)
+    throw new AppError(
+      'INTEGRITY',
+      `The copy of snapshot ${sourceId.slice(0, 8)} is missing in the secondary.`,
+    );
+  return found;
 }
 
 /** The contract's view of a manifest. */

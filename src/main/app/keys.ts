@@ -12,8 +12,8 @@ import type { KekProvider } from '../crypto/slots/port.js';
 import { RecoveryKekProvider } from '../crypto/slots/recovery.js';
 import type { KeyService } from '../host/ports.js';
 import { AppError, toAppError } from '../platform/errors.js';
-import { keyName } from '../repo/format.js';
-import { createSlot, type KeySlotRecord, listSlots, rewrapSlot } from '../repo/keyslots.js';
+
+import { createSlot, type KeySlotRecord, listSlots, removeSlot, rewrapSlot } from '../repo/keyslots.js';
 import { Repository, readConfig } from '../repo/repository.js';
 import { type AppDeps, jobOpts } from './deps.js';
 import { kmsProvider } from './unlock.js';
@@ -131,7 +131,7 @@ export function keyService(d: AppDeps): KeyService {
                     new KeychainKekProvider(d.keychain),
                     d.clock,
                   );
-                  await repo.storage.delete(keyName(s.id));
+                  await removeSlot(repo.storage, s.id);
                   if (typeof s.params.entry === 'string') await d.keychain.delete(s.params.entry);
                   ctx.log('info', `Keychain slot ${s.id} replaced by ${record.id} under a new key.`);
                   rotated++;
@@ -192,7 +192,7 @@ export function keyService(d: AppDeps): KeyService {
               },
             );
           }
-          await repo.storage.delete(keyName(slot.id));
+          await removeSlot(repo.storage, slot.id);
           if (slot.type === 'keychain' && typeof slot.params.entry === 'string')
             await d.keychain.delete(slot.params.entry);
           changed();

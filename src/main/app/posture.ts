@@ -6,7 +6,17 @@
 import type { StorageTarget, TargetPosture } from '../../shared/contract/settings.js';
 import type { KeyService, PostureService } from '../host/ports.js';
 import { toAppError } from '../platform/errors.js';
+import { formatZoned } from '../scheduler/time-format.js';
+import { GcsStorage } from '../storage/gcs.js';
+import { checkGcsPosture } from '../storage/posture/gcs.js';
+import { checkS3Posture } from '../storage/posture/s3.js';
+import type { PostureRule } from '../storage/posture/types.js';
+import { RetryingStorage } from '../storage/retry.js';
+import { S3Storage } from '../storage/s3.js';
 import type { AppDeps } from './deps.js';
+
+/** A due date as operators read it: in the plans' zone (Africa/Nairobi), with the zone named. */
+const when = (iso: string | undefined): string => (iso ? formatZoned(new Date(iso)) : 'unknown');
 
 type Check = TargetPosture['checks'][number];
 
@@ -39,6 +49,40 @@ async function reach(d: AppDeps, t: StorageTarget): Promise<{ check: Check; init
         ...(err.hint ? { hint: err.hint } : {}),
       },
     };
+  }
+}
+
+const STATUS: Record<PostureRule['status'], Check['status']> = {
+  pass: 'ok',
+  warn: 'warning',
+  fail: 'failed',
+  unknown: 'unknown',
+};
+
+/** The bucket's own protection settings (versioning, encryption, replication, locks, access). */
+async function bucketRules(d: AppDeps, t: StorageTarget): Promise<Check[]> {
+  if (t.config.kind === 'local') return [];
+  try {
+    const { storage } = await d.repos.storage(t.id);
+    try {
+      const inner = storage instanceof RetryingStorage ? storage.inner : storage;
+      let rules: PostureRule[] = [];
+      if (inner instanceof S3Storage)
+        rules = await checkS3Posture({ client: inner.client, bucket: inner.bucket });
+      else if (inner instanceof GcsStorage)
+        rules = await checkGcsPosture(inner.bucket, { emulator: inner.emulator });
+      return rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        status: STATUS[r.status],
+        detail: r.detail,
+        ...(r.fix ? { hint: r.fix } : {}),
+      }));
+    } finally {
+      await storage.close?.().catch(() => {});
+    }
+  } catch {
+    return []; // reachability is reported by reach()
   }
 }
 
@@ -108,8 +152,8 @@ export function postureService(d: AppDeps, keys: KeyService): PostureService {
             title: 'Key rotation (every 90 days)',
             status: k.rotationOverdue ? 'failed' : 'ok',
             detail: k.rotationOverdue
-              ? `Rotation was due ${k.nextRotationDue}.`
-              : `Next rotation due ${k.nextRotationDue}.`,
+              ? `Rotation was due ${when(k.nextRotationDue)}.`
+              : `Next rotation due ${when(k.nextRotationDue)}.`,
             ...(k.rotationOverdue ? { hint: 'Rotate the keys in Settings > Keys and rotation.' } : {}),
           });
           if (!k.slots.some((s) => s.type === 'kms')) {
@@ -122,6 +166,7 @@ export function postureService(d: AppDeps, keys: KeyService): PostureService {
             });
           }
         }
+        checks.push(...(await bucketRules(d, t)));
         checks.push(placement(t, all));
         const tr = transport(t);
         if (tr) checks.push(tr);

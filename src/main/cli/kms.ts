@@ -66,3 +66,22 @@ export class LazyKmsProvider implements KekProvider {
     return p.recover(params, ctx);
   }
 }
+
+/**
+ * Turns on the KMS key's own automatic rotation with the procedures' 90-day period. Not fatal: the
+ * operator may lack kms:EnableKeyRotation (then rotation stays a manual `key rotate`), so it warns.
+ */
+export async function enableKmsRotation(s: KmsSettings, warn: (m: string) => void): Promise<void> {
+  if (!s.keyId || !s.region) return;
+  const { aws } = await load();
+  try {
+    await new aws.AwsKms({
+      region: s.region,
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    }).enableKeyRotation(s.keyId, 90);
+  } catch (e) {
+    warn(
+      `Could not enable automatic rotation of KMS key ${s.keyId} (every 90 days): ${e instanceof Error ? e.message : String(e)} Rotate with \`mvono-backup key rotate\` instead.`,
+    );
+  }
+}

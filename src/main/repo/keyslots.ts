@@ -17,6 +17,8 @@ export interface KeySlotRecord {
   type: SlotType;
   createdAt: string;
   rotatedAt?: string;
+  /** Rotation count: the object is `keys/<id>.g<generation>` (absent: `keys/<id>`). */
+  generation?: number;
   label?: string;
   params: SlotParams;
   wrapped: string;
@@ -24,15 +26,33 @@ export interface KeySlotRecord {
 
 const aad = (repoId: string, slotId: string) => Buffer.from(`mvono-backup key slot ${repoId} ${slotId}`);
 
+/** The object holding a slot: `keys/<id>`, or `keys/<id>.g<n>` after its n-th rotation. */
+export function slotObjectName(rec: Pick<KeySlotRecord, 'id' | 'generation'>): string {
+  return rec.generation ? `${keyName(rec.id)}.g${rec.generation}` : keyName(rec.id);
+}
+
+/**
+ * Every slot, newest generation of each (a rotation interrupted after writing the new generation
+ * leaves the old object behind; it is ignored and removed by the next rotation or removal).
+ */
 export async function listSlots(storage: Storage, signal?: AbortSignal): Promise<KeySlotRecord[]> {
-  const out: KeySlotRecord[] = [];
+  const byId = new Map<string, KeySlotRecord>();
   for await (const o of storage.list('keys/', { signal })) {
     const rec = JSON.parse(
       Buffer.from(await storage.get(o.name, { signal })).toString('utf8'),
     ) as KeySlotRecord;
-    out.push(rec);
+    const prev = byId.get(rec.id);
+    if (!prev || (rec.generation ?? 0) > (prev.generation ?? 0)) byId.set(rec.id, rec);
   }
-  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Deletes every object of a slot (all generations). */
+export async function removeSlot(storage: Storage, slotId: string, signal?: AbortSignal): Promise<void> {
+  for await (const o of storage.list(`${keyName(slotId)}`, { signal })) {
+    const rest = o.name.slice(keyName(slotId).length);
+    if (rest === '' || /^\.g\d+$/.test(rest)) await storage.delete(o.name, { signal });
+  }
 }
 
 export async function createSlot(
@@ -102,17 +122,20 @@ export async function rewrapSlot(
 ): Promise<KeySlotRecord> {
   if (!provider.rotate)
     throw new AppError('INVALID_INPUT', `Key slots of type ${slot.type} cannot be rotated.`);
-  const params = await provider.rotate(slot.params, { repositoryId: repoId, slotId: slot.id });
-  const kek = await provider.recover(params, { repositoryId: repoId, slotId: slot.id });
-  const newId = randomBytes(8).toString('hex');
+  // The slot keeps its id (it is bound into the wrapping AAD and the KMS encryption context);
+  // ReEncrypt changes only the ciphertext of the same data key, so the KEK is unchanged. A new
+  // generation object is written before the old one is deleted.
+  const ctx = { repositoryId: repoId, slotId: slot.id };
+  const params = await provider.rotate(slot.params, ctx);
+  const kek = await provider.recover(params, ctx);
+  open(kek, Buffer.from(slot.wrapped, 'base64'), aad(repoId, slot.id), `key slot ${slot.id}`);
   const record: KeySlotRecord = {
     ...slot,
-    id: newId,
     params,
+    generation: (slot.generation ?? 0) + 1,
     rotatedAt: clock.now().toISOString(),
-    wrapped: seal(kek, master, aad(repoId, newId)).toString('base64'),
   };
-  await storage.put(keyName(newId), Buffer.from(JSON.stringify(record, null, 1)));
-  await storage.delete(keyName(slot.id));
+  await storage.put(slotObjectName(record), Buffer.from(JSON.stringify(record, null, 1)));
+  await storage.delete(slotObjectName(slot));
   return record;
 }

@@ -1,14 +1,16 @@
 /** key list | add | remove */
 
 import { readFileSync } from 'node:fs';
+import { slotRotationStatus } from '../../crypto/kms/rotation.js';
 import { KeychainKekProvider } from '../../crypto/slots/keychain.js';
 import { PassphraseKekProvider } from '../../crypto/slots/passphrase.js';
 import type { KekProvider } from '../../crypto/slots/port.js';
 import { RecoveryKekProvider } from '../../crypto/slots/recovery.js';
+import { systemClock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { OsKeychain } from '../../platform/keychain.js';
-import { keyName } from '../../repo/format.js';
-import { createSlot, listSlots } from '../../repo/keyslots.js';
+
+import { createSlot, listSlots, removeSlot } from '../../repo/keyslots.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { emit, openRepo } from '../context.js';
@@ -31,15 +33,20 @@ export const keyCmd: Command = {
     const repo = await openRepo(ctx, { loadIndex: false });
     if (sub === 'list' || sub === undefined) {
       const slots = await listSlots(repo.storage, ctx.signal);
+      const rotation = (s: Pick<(typeof slots)[number], 'type' | 'createdAt' | 'params'>) =>
+        s.type === 'kms' ? slotRotationStatus(s, systemClock) : undefined;
       emit(
         ctx,
-        slots.map(({ wrapped: _w, ...s }) => s),
+        slots.map(({ wrapped: _w, ...s }) => ({ ...s, ...(rotation(s) ? { rotation: rotation(s) } : {}) })),
         () =>
           slots
-            .map(
-              (s) =>
-                `${s.id}  ${s.type.padEnd(10)} created ${s.createdAt}${s.rotatedAt ? ` rotated ${s.rotatedAt}` : ''}${s.id === repo.unlockedWith?.id ? '  (in use)' : ''}`,
-            )
+            .map((s) => {
+              const r = rotation(s);
+              const status = r
+                ? `\n    ${r.state === 'ok' ? '' : `${r.state.toUpperCase()}: `}${r.message}`
+                : '';
+              return `${s.id}  ${s.type.padEnd(10)} created ${s.createdAt}${s.id === repo.unlockedWith?.id ? '  (in use)' : ''}${status}`;
+            })
             .join('\n'),
       );
       return 0;
@@ -52,7 +59,8 @@ export const keyCmd: Command = {
         p = new PassphraseKekProvider(
           readFileSync(str(v, 'new-password-file')!, 'utf8').replace(/\r?\n$/, ''),
         );
-      else if (str(v, 'kms-key')) p = await (await import('./kms.js')).kmsProviderFromOptions(v);
+      else if (str(v, 'kms-key'))
+        p = await (await import('./kms.js')).kmsProviderFromOptions(v, (m) => ctx.progress.log('warn', m));
       else
         throw new AppError(
           'INVALID_INPUT',
@@ -77,7 +85,7 @@ export const keyCmd: Command = {
           'CONFLICT',
           'This is the last key slot; removing it would make the repository unreadable.',
         );
-      await repo.storage.delete(keyName(slot.id));
+      await removeSlot(repo.storage, slot.id);
       emit(ctx, { removed: slot.id }, () => `Removed key slot ${slot.id} (${slot.type}).`);
       return 0;
     }

@@ -6,10 +6,14 @@ import { listSlots, rewrapSlot } from '../../repo/keyslots.js';
 import type { Repository } from '../../repo/repository.js';
 import type { Values } from '../command.js';
 import { type Ctx, emit } from '../context.js';
-import { kmsProvider, kmsSettings } from '../kms.js';
+import { enableKmsRotation, kmsProvider, kmsSettings } from '../kms.js';
 
-export function kmsProviderFromOptions(v: Values) {
-  return kmsProvider(kmsSettings(v, process.env));
+/** A KMS key slot provider from --kms-key/--kms-region; also enables the key's 90-day rotation. */
+export async function kmsProviderFromOptions(v: Values, warn: (m: string) => void = () => {}) {
+  const settings = kmsSettings(v, process.env);
+  const provider = await kmsProvider(settings);
+  await enableKmsRotation(settings, warn);
+  return provider;
 }
 
 export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Promise<number> {
@@ -20,7 +24,7 @@ export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Pro
     });
   }
   const settings = kmsSettings(v, ctx.env);
-  const rotated: { old: string; new: string; status: ReturnType<typeof slotRotationStatus> }[] = [];
+  const rotated: { slot: string; generation: number; status: ReturnType<typeof slotRotationStatus> }[] = [];
   for (const s of slots) {
     const p = await kmsProvider({
       ...settings,
@@ -28,10 +32,16 @@ export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Pro
       region: settings.region ?? String(s.params.region),
     });
     const rec = await rewrapSlot(repo.storage, repo.id, repo.keys.master, s, p, systemClock);
-    rotated.push({ old: s.id, new: rec.id, status: slotRotationStatus(rec, systemClock) });
+    rotated.push({
+      slot: rec.id,
+      generation: rec.generation ?? 0,
+      status: slotRotationStatus(rec, systemClock),
+    });
   }
   emit(ctx, rotated, () =>
-    rotated.map((r) => `Rotated KMS slot ${r.old} -> ${r.new}. ${r.status.message}.`).join('\n'),
+    rotated
+      .map((r) => `Rotated KMS slot ${r.slot} (ReEncrypt, generation ${r.generation}). ${r.status.message}.`)
+      .join('\n'),
   );
   return 0;
 }

@@ -30,7 +30,7 @@ export const init: Command = {
     if (pass !== undefined) slots.push(new PassphraseKekProvider(pass));
     if (typeof v['kms-key'] === 'string') {
       const { kmsProviderFromOptions } = await import('./kms.js');
-      slots.push(await kmsProviderFromOptions(v));
+      slots.push(await kmsProviderFromOptions(v, (m) => ctx.progress.log('warn', m)));
     }
     if (slots.length === 0) {
       throw new AppError(
