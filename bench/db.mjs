@@ -5,7 +5,7 @@
 // Database: pgbench -i -s 30 (~450 MB) in a fresh database. Not a test: prints ratios, writes
 // bench/results/db-<date>.json.   node bench/db.mjs [--scale 30]
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { duBytes } from './dataset.mjs';
 import { MVONO_BIN, measure, ROOT } from './tools.mjs';
@@ -78,8 +78,8 @@ try {
   console.log(`${'phase (wall s)'.padEnd(34)}   mvono    peer   ratio`);
   const backupRatio = row('backup: mvono vs pg_dump -Fc', results.mvonoBackup, results.pgDump);
   const restoreRatio = row('restore: mvono vs pg_restore -j 2', results.mvonoRestore, results.pgRestore);
-  const repo = await duBytes(join(work, 'repo'));
-  const dump = await duBytes(join(work, 'dump.fc'));
+  const repo = (await duBytes(join(work, 'repo'))).apparent ?? 0;
+  const dump = (await stat(join(work, 'dump.fc'))).size;
   console.log(
     `repository ${(repo / 1048576).toFixed(1)} MiB vs pg_dump -Fc file ${(dump / 1048576).toFixed(1)} MiB (ratio ${(repo / dump).toFixed(2)})`,
   );
