@@ -4,6 +4,7 @@
  * port — for `serve`, the Electron shell, the headless `agent` and tests.
  */
 import { AuditLog } from '../audit/log.js';
+import { ContactStore } from '../catalog/contacts.js';
 import { openCatalog } from '../catalog/db.js';
 import { JobStore, PlanRunStore } from '../catalog/jobs.js';
 import { PlanStore } from '../catalog/plans.js';
@@ -14,6 +15,7 @@ import { JobManager } from '../host/jobs/manager.js';
 import { jobService } from '../host/jobs/service.js';
 import type { Ports } from '../host/ports.js';
 import { DesktopChannel } from '../notify/desktop.js';
+import { EmailChannel, parseSmtpUrl } from '../notify/email.js';
 import { Notifier } from '../notify/notifier.js';
 import type { DesktopNotificationHook, NotificationChannel } from '../notify/types.js';
 import { WebhookChannel } from '../notify/webhook.js';
@@ -93,7 +95,19 @@ export function createApp(opts: AppOptions = {}): App {
     .filter(Boolean);
   if (hooks.length > 0) channels.push(new WebhookChannel(hooks));
   if (opts.desktop) channels.push(new DesktopChannel(opts.desktop));
-  const notifier = new Notifier(() => channels, log);
+  // E-mail alerts to the contacts list (System Administrator, DBA… from the procedures):
+  // MVONO_SMTP_URL=smtp[s]://user@host:port?from=backups@example.com; password in the keychain
+  // entry "notify/smtp". Recipients are read at send time, so edits to contacts apply at once.
+  const smtp = env.MVONO_SMTP_URL ? parseSmtpUrl(env.MVONO_SMTP_URL) : undefined;
+  const contacts = new ContactStore(db);
+  const notifier = new Notifier(() => {
+    if (!smtp) return channels;
+    const to = contacts
+      .list()
+      .map((c) => c.email)
+      .filter((e): e is string => typeof e === 'string' && e.includes('@'));
+    return [...channels, new EmailChannel({ ...smtp, to }, () => keychain.get('notify/smtp'))];
+  }, log);
 
   const launcher = new PlanLauncher(
     jobs,

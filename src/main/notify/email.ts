@@ -68,3 +68,27 @@ export class EmailChannel implements NotificationChannel {
     }
   }
 }
+
+/** `smtp://user@host:587?from=a@b` (STARTTLS when offered) or `smtps://…:465` (TLS from the start). */
+export function parseSmtpUrl(url: string): Omit<SmtpConfig, 'to'> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new AppError('CONFIG', 'MVONO_SMTP_URL is not a URL.', {
+      hint: 'Use smtp://user@host:587?from=backups@example.com',
+    });
+  }
+  const secure = u.protocol === 'smtps:';
+  if (!secure && u.protocol !== 'smtp:')
+    throw new AppError('CONFIG', `MVONO_SMTP_URL must start with smtp:// or smtps://.`);
+  const from = u.searchParams.get('from');
+  if (!from) throw new AppError('CONFIG', 'MVONO_SMTP_URL needs ?from=<sender address>.');
+  return {
+    host: u.hostname,
+    port: Number(u.port) || (secure ? 465 : 587),
+    secure,
+    ...(u.username ? { user: decodeURIComponent(u.username) } : {}),
+    from,
+  };
+}
