@@ -80,7 +80,7 @@ export function resticLocal(work) {
   });
 }
 
-/** Shared restic adapter; the S3 hook (hooks.mjs) reuses it with an s3: repository. */
+/** Shared restic adapter (local directory repository). */
 export function resticTool({ name, env, repoSize, reset }) {
   return {
     name,
