@@ -129,11 +129,18 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
   const lock = await repo.lock(false, `backup ${opts.name ?? opts.plan ?? ''}`.trim(), signal);
   try {
     const meter = new ProgressMeter(opts.progress ?? noProgress, 'scanning');
-    const totals = await scanTotals(files, signal);
-    meter.setTotals(totals.bytes, totals.files);
-    meter.setPhase('backing up');
     const parent =
       opts.parent === undefined ? await defaultParent(repo, opts.plan, signal) : (opts.parent ?? undefined);
+    // Totals for progress and ETA: the parent snapshot's are a good estimate of an incremental run
+    // and cost nothing; a first backup walks the metadata once.
+    const sameComponents =
+      parent !== undefined &&
+      parent.components.map((c) => c.name).join() === opts.components.map((c) => c.name).join();
+    const totals = sameComponents
+      ? { bytes: parent.summary.bytes, files: parent.summary.files }
+      : await scanTotals(files, signal);
+    meter.setTotals(totals.bytes, totals.files);
+    meter.setPhase('backing up');
     const parentRoot = new Map<string, TreeNode>();
     if (parent) for (const n of (await repo.loadTree(parent.tree, signal)).nodes) parentRoot.set(n.name, n);
 
