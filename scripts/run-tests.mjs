@@ -50,14 +50,30 @@ async function main() {
     if (existsSync(mod)) services = await (await import(mod)).startServices();
   }
   const env = { ...process.env, ...services.env, MVONO_TEST: '1' };
-  const reporter = process.stdout.isTTY ? 'spec' : 'spec';
   console.log(`run-tests: ${files.length} test files`);
-  const child = spawn(
-    process.execPath,
-    ['--test', `--test-reporter=${reporter}`, '--test-concurrency=2', ...files.map((f) => relative(root, f))],
-    { cwd: root, env, stdio: 'inherit' },
-  );
-  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  // The database-source tests drive the shared PostgreSQL/MariaDB servers hard (dumps, restores,
+  // tmpfs, users): they run on their own first, one file at a time; everything else runs 2 at once.
+  const alone = files.filter((f) => f.includes(`${join('dist', 'test', 'sources')}`));
+  const rest = files.filter((f) => !alone.includes(f));
+  let code = 0;
+  for (const [group, concurrency] of [
+    [alone, 1],
+    [rest, 2],
+  ]) {
+    if (group.length === 0) continue;
+    const child = spawn(
+      process.execPath,
+      [
+        '--test',
+        '--test-reporter=spec',
+        `--test-concurrency=${concurrency}`,
+        ...group.map((f) => relative(root, f)),
+      ],
+      { cwd: root, env, stdio: 'inherit' },
+    );
+    const c = await new Promise((resolve) => child.on('exit', (x, sig) => resolve(x ?? (sig ? 1 : 0))));
+    if (c !== 0) code = c;
+  }
   await services.stop();
   process.exit(code);
 }
