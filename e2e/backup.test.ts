@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, shot, withFailureShot } from './support/browser.js';
-import { type RunningConsole, startConsole } from './support/console.js';
-import { type ScratchDb, scratchDb } from './support/db.js';
-import { type Admin, firstRunSetup, sampleFiles } from './support/flows.js';
+import type { Page } from 'playwright-core';
+import { shot, withFailureShot } from './support/browser.js';
+import type { RunningConsole } from './support/console.js';
+import type { ScratchDb } from './support/db.js';
+import type { Admin } from './support/flows.js';
+import { type ConsoleSession, setUpConsole } from './support/session.js';
 import { go, manualBackup, setProfilePort } from './support/steps.js';
 
-let browser: Browser;
 let c: RunningConsole;
 let db: ScratchDb;
 let page: Page;
@@ -27,18 +27,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+let session: ConsoleSession | undefined;
+
 before(async () => {
-  db = await scratchDb();
-  c = await startConsole();
-  browser = await launch();
-  page = await newPage(browser);
-  const files = sampleFiles(c.home);
-  admin = await firstRunSetup(page, c.url, { home: c.home, database: db.name, ...files });
+  session = await setUpConsole();
+  ({ db, c, page, admin } = session);
 });
 after(async () => {
-  await browser?.close();
-  await c?.stop();
-  await db?.cleanup();
+  await session?.close();
 });
 
 test('a manual backup of all components ends Completed in the backup list', async () => {

@@ -6,35 +6,25 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, shot, totp, withFailureShot } from './support/browser.js';
-import { type RunningConsole, startConsole } from './support/console.js';
-import { type ScratchDb, scratchDb } from './support/db.js';
-import {
-  type Admin,
-  addUserAndEnroll,
-  answerStepUp,
-  firstRunSetup,
-  sampleFiles,
-  signIn,
-  signOut,
-} from './support/flows.js';
+import type { Page } from 'playwright-core';
+import { shot, totp, withFailureShot } from './support/browser.js';
+import type { RunningConsole } from './support/console.js';
+import type { ScratchDb } from './support/db.js';
+import { type Admin, addUserAndEnroll, answerStepUp, signIn, signOut } from './support/flows.js';
+import { type ConsoleSession, setUpConsole } from './support/session.js';
 import { go, manualBackup } from './support/steps.js';
 
-let browser: Browser;
 let c: RunningConsole;
 let db: ScratchDb;
 let page: Page;
 let admin: Admin;
 let oncall: Admin;
 
+let session: ConsoleSession | undefined;
+
 before(async () => {
-  db = await scratchDb();
-  c = await startConsole();
-  browser = await launch();
-  page = await newPage(browser);
-  const files = sampleFiles(c.home);
-  admin = await firstRunSetup(page, c.url, { home: c.home, database: db.name, ...files });
+  session = await setUpConsole();
+  ({ db, c, page, admin } = session);
   await manualBackup(page, c.origin, { name: 'Before the incident' });
   oncall = await addUserAndEnroll(page, c.url, admin, {
     username: 'oncall1',
@@ -43,9 +33,7 @@ before(async () => {
   });
 });
 after(async () => {
-  await browser?.close();
-  await c?.stop();
-  await db?.cleanup();
+  await session?.close();
 });
 
 test('emergency recovery with an administrator approval restores the database and saves a report', async () => {

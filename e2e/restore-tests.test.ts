@@ -1,26 +1,24 @@
 /** Recording a restore test (the procedures' 7 steps) and seeing it in the history with its RTO. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, shot, withFailureShot } from './support/browser.js';
-import { type RunningConsole, startConsole } from './support/console.js';
-import { type ScratchDb, scratchDb } from './support/db.js';
-import { type Admin, addUserAndEnroll, firstRunSetup, sampleFiles } from './support/flows.js';
+import type { Page } from 'playwright-core';
+import { shot, withFailureShot } from './support/browser.js';
+import type { RunningConsole } from './support/console.js';
+import type { ScratchDb } from './support/db.js';
+import { type Admin, addUserAndEnroll } from './support/flows.js';
+import { type ConsoleSession, setUpConsole } from './support/session.js';
 import { addProfile, go, manualBackup } from './support/steps.js';
 
-let browser: Browser;
 let c: RunningConsole;
 let db: ScratchDb;
 let page: Page;
 let admin: Admin;
 
+let session: ConsoleSession | undefined;
+
 before(async () => {
-  db = await scratchDb();
-  c = await startConsole();
-  browser = await launch();
-  page = await newPage(browser);
-  const files = sampleFiles(c.home);
-  admin = await firstRunSetup(page, c.url, { home: c.home, database: db.name, ...files });
+  session = await setUpConsole();
+  ({ db, c, page, admin } = session);
   await addProfile(page, c.origin, admin, {
     name: 'Restore test database',
     database: db.staging,
@@ -30,9 +28,7 @@ before(async () => {
   await addUserAndEnroll(page, c.url, admin, { username: 'dba2', password: 'dba-password-123', role: 'dba' });
 });
 after(async () => {
-  await browser?.close();
-  await c?.stop();
-  await db?.cleanup();
+  await session?.close();
 });
 
 test('a DBA records a weekly database-only restore test', async () => {
