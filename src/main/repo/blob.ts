@@ -3,9 +3,11 @@
  * (brotli(plaintext) or plaintext) -> sealed = AES-256-GCM(enc, payload, aad = id bytes).
  * Incompressible data is detected on a sample and stored raw (fast pass-through).
  */
+
+import { createCipheriv, randomFillSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { open, seal } from '../crypto/aead.js';
+import { NONCE_LEN, open, SEAL_OVERHEAD, seal, TAG_LEN } from '../crypto/aead.js';
 import { blobId } from '../crypto/keys.js';
 import { AppError } from '../platform/errors.js';
 import { Codec } from './format.js';
@@ -47,14 +49,48 @@ export async function encode(plain: Uint8Array): Promise<Buffer> {
   return withCodec(Codec.Raw, plain);
 }
 
+/** The codec and body encode() would produce, on the calling thread, without joining them. */
+function encodeParts(plain: Uint8Array): { codec: Codec; body: Uint8Array } {
+  if (plain.length >= 256 && !looksIncompressible(plain)) {
+    const c = zlib.brotliCompressSync(plain, brotliOpts(plain.length));
+    if (c.length < plain.length * 0.97) return { codec: Codec.Brotli, body: c };
+  }
+  return { codec: Codec.Raw, body: plain };
+}
+
 /** Same as encode(), on the calling thread (used inside crypto workers). */
 export function encodeSync(plain: Uint8Array): Buffer {
-  if (plain.length >= 256) {
-    if (looksIncompressible(plain)) return withCodec(Codec.Raw, plain);
-    const c = zlib.brotliCompressSync(plain, brotliOpts(plain.length));
-    if (c.length < plain.length * 0.97) return withCodec(Codec.Brotli, c);
+  const { codec, body } = encodeParts(plain);
+  return withCodec(codec, body);
+}
+
+/** The most bytes sealBlobInto() writes for `plainLength` bytes (raw codec + nonce + tag). */
+export function maxSealedLength(plainLength: number): number {
+  return plainLength + 1 + SEAL_OVERHEAD;
+}
+
+/**
+ * Seals a blob straight into `out` at `at` (same bytes as sealBlobSync: nonce || AES-GCM(codec ||
+ * body) || tag, aad = id) and returns the length written; saves two copies of every chunk.
+ */
+export function sealBlobInto(
+  keys: { enc: Buffer; mac: Buffer },
+  plain: Uint8Array,
+  id: string,
+  out: Uint8Array,
+  at: number,
+): number {
+  const { codec, body } = encodeParts(plain);
+  randomFillSync(out, at, NONCE_LEN);
+  const c = createCipheriv('aes-256-gcm', keys.enc, out.subarray(at, at + NONCE_LEN));
+  c.setAAD(Buffer.from(id, 'hex'));
+  let o = at + NONCE_LEN;
+  for (const part of [c.update(Buffer.of(codec)), c.update(body), c.final()]) {
+    out.set(part, o);
+    o += part.length;
   }
-  return withCodec(Codec.Raw, plain);
+  out.set(c.getAuthTag(), o);
+  return o + TAG_LEN - at;
 }
 
 function withCodec(codec: Codec, body: Uint8Array): Buffer {

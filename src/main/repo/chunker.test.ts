@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isAppError } from '../platform/errors.js';
-import { Chunker, type ChunkerParams, chunkFile, DEFAULT_CHUNKER, gearTable } from './chunker.js';
+import { Chunker, type ChunkerParams, DEFAULT_CHUNKER, gearTable } from './chunker.js';
 
 const SMALL: ChunkerParams = { minSize: 2048, avgSize: 8192, maxSize: 65536 };
 const seedA = new Uint8Array(32).fill(1);
@@ -147,48 +143,5 @@ describe('Chunker', () => {
         (e) => isAppError(e, 'INVALID_INPUT'),
       );
     }
-  });
-});
-
-describe('chunkFile', () => {
-  it('yields the same chunks as the in-memory chunker, for any read size', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'chunker-'));
-    try {
-      const gear = gearTable(seedA);
-      // an odd size, and an exact multiple of the read size (the end is found by an empty read)
-      for (const size of [1024 * 1024 + 333, 256 * 1024]) {
-        const data = prng(size, 'file');
-        const file = join(dir, `f-${size}.bin`);
-        await writeFile(file, data);
-        const expected = chunkAll(data, SMALL, gear).map(digest);
-        for (const readSize of [4096 + 7, 65536, undefined]) {
-          const got: string[] = [];
-          for await (const c of chunkFile(file, SMALL, gear, readSize ? { readSize } : {}))
-            got.push(digest(c));
-          assert.deepEqual(got, expected, `size ${size}, readSize ${readSize}`);
-        }
-      }
-      await writeFile(join(dir, 'empty'), '');
-      const none: Uint8Array[] = [];
-      for await (const c of chunkFile(join(dir, 'empty'), SMALL, gear)) none.push(c);
-      assert.equal(none.length, 0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('passes fs errors through unchanged (ENOENT) and honours an aborted signal', async () => {
-    const gear = gearTable(seedA);
-    const drain = async (it: AsyncGenerator<Uint8Array>) => {
-      for await (const _ of it) {
-      }
-    };
-    await assert.rejects(drain(chunkFile('/nonexistent/x', SMALL, gear)), { code: 'ENOENT' });
-    const ac = new AbortController();
-    ac.abort();
-    await assert.rejects(
-      drain(chunkFile(fileURLToPath(import.meta.url), SMALL, gear, { signal: ac.signal })),
-      (e) => isAppError(e, 'CANCELLED'),
-    );
   });
 });

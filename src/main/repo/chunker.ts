@@ -19,8 +19,7 @@
  * buffer after pushing it. Memory is bounded by maxSize plus the buffers in flight.
  */
 import { createHmac } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { AppError, throwIfAborted } from '../platform/errors.js';
+import { AppError } from '../platform/errors.js';
 
 export interface ChunkerParams {
   minSize: number;
@@ -40,8 +39,6 @@ export const DEFAULT_CHUNKER: ChunkerParams = Object.freeze({
 /** FastCDC normalization level (bits added to MaskS / removed from MaskL). Format-relevant. */
 const NORMALIZATION = 2;
 const GEAR_LABEL = 'mvono/fastcdc-gear/v1';
-const DEFAULT_READ_SIZE = 8 * MiB;
-const MIN_READ_ALLOC = 4 * KiB;
 
 /**
  * 256 pseudo-random 32-bit entries: HMAC-SHA-256(seed, label || u32be(block)) for blocks 0..31,
@@ -127,6 +124,15 @@ export class Chunker {
       this.pendingLen += n - start;
     }
     return out;
+  }
+
+  /**
+   * Copies the bytes of the incomplete chunk out of the buffers given to push(), so the caller
+   * may reuse those buffers.
+   */
+  detach(): void {
+    if (this.pendingLen === 0 || this.pending.length === 0) return;
+    this.pending = [concat(this.pending, this.pendingLen)];
   }
 
   /** End of stream: returns the last chunk, if any bytes remain, and resets the chunker. */
@@ -227,56 +233,4 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
     off += p.length;
   }
   return buf;
-}
-
-/**
- * Chunks one file, reading it with a file handle in `readSize` blocks (default 8 MiB) and
- * prefetching the next block while the current one is chunked. Each read gets a fresh buffer, so
- * yielded chunks (often subarrays of it) stay valid after the generator moves on.
- * File-system errors propagate unchanged (NodeJS.ErrnoException, code ENOENT/EACCES/EISDIR...): the
- * archiver classifies them (skip with a warning vs fail). Cancellation throws AppError CANCELLED.
- */
-export async function* chunkFile(
-  path: string,
-  params: ChunkerParams,
-  gear: Uint32Array,
-  opts: { signal?: AbortSignal; readSize?: number } = {},
-): AsyncGenerator<Uint8Array> {
-  const readSize = opts.readSize ?? DEFAULT_READ_SIZE;
-  if (!Number.isSafeInteger(readSize) || readSize < 1) {
-    throw new AppError('INVALID_INPUT', `Invalid read size ${readSize} for ${path}.`);
-  }
-  const chunker = new Chunker(params, gear);
-  throwIfAborted(opts.signal);
-  const fh = await open(path, 'r');
-  let next: Promise<Block> | undefined;
-  try {
-    const { size } = await fh.stat();
-    let position = 0;
-    // Asks for one byte more than the stat size says is left, so a short read marks the end of the
-    // file without a second, empty read (it matters with thousands of small files).
-    const readBlock = async (): Promise<Block> => {
-      const want = Math.min(readSize, Math.max(size - position + 1, MIN_READ_ALLOC));
-      const buf = Buffer.allocUnsafeSlow(want);
-      const { bytesRead } = await fh.read(buf, 0, want, position);
-      position += bytesRead;
-      return { data: bytesRead === want ? buf : buf.subarray(0, bytesRead), eof: bytesRead < want };
-    };
-    next = readBlock();
-    while (next) {
-      throwIfAborted(opts.signal);
-      const block: Block = await next;
-      next = block.eof ? undefined : readBlock(); // overlap the next read with chunking this block
-      if (block.data.length > 0) for (const c of chunker.push(block.data)) yield c;
-    }
-    for (const c of chunker.finish()) yield c;
-  } finally {
-    if (next) await next.catch(() => undefined);
-    await fh.close();
-  }
-}
-
-interface Block {
-  data: Uint8Array;
-  eof: boolean;
 }

@@ -27,12 +27,21 @@ interface IndexFile {
 
 export class MasterIndex {
   private readonly blobs = new Map<string, BlobLocation>();
+  /** Per pack: the blob types it holds (bit 1 << type), to tell tree-only packs apart. */
+  private readonly packTypes = new Map<string, number>();
   /** Packs added since the last save, not yet in any index object. */
   private unsaved: { id: string; entries: PackEntry[] }[] = [];
   readonly files = new Set<string>();
 
   has(id: string): boolean {
     return this.blobs.has(id);
+  }
+  /** True when every blob of `pack` known to the index is of `type` (e.g. a tree pack). */
+  packHoldsOnly(pack: string, type: BlobType): boolean {
+    return this.packTypes.get(pack) === 1 << type;
+  }
+  private noteType(pack: string, type: BlobType): void {
+    this.packTypes.set(pack, (this.packTypes.get(pack) ?? 0) | (1 << type));
   }
   get(id: string): BlobLocation | undefined {
     return this.blobs.get(id);
@@ -58,6 +67,7 @@ export class MasterIndex {
 
   addPack(pack: string, entries: PackEntry[], persist = true): void {
     for (const e of entries) {
+      this.noteType(pack, e.type);
       this.blobs.set(e.id, {
         pack,
         type: e.type,
@@ -86,6 +96,7 @@ export class MasterIndex {
       for (const p of file.packs) {
         for (const [type, bid, offset, length, rawLength] of p.blobs) {
           this.blobs.set(bid, { pack: p.id, type, offset, length, rawLength });
+          this.noteType(p.id, type);
         }
       }
     }
@@ -128,6 +139,7 @@ export class MasterIndex {
 
   deletePackEntries(pack: string): void {
     for (const [id, loc] of this.blobs) if (loc.pack === pack) this.blobs.delete(id);
+    this.packTypes.delete(pack);
   }
 }
 

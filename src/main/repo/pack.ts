@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { open, seal } from '../crypto/aead.js';
 import { AppError } from '../platform/errors.js';
-import { type BlobType, HEADER_ENTRY_LEN } from './format.js';
+import { type BlobType, HEADER_ENTRY_LEN, TARGET_PACK_SIZE } from './format.js';
 
 export interface PackEntry {
   type: BlobType;
@@ -18,13 +18,23 @@ export interface PackEntry {
 }
 
 export class PackBuilder {
-  private parts: Buffer[] = [];
+  /** One buffer the sealed blobs are copied into (no per-blob buffers kept, no concat at the end). */
+  private buf: Buffer | undefined;
   private size = 0;
   readonly entries: PackEntry[] = [];
 
-  add(type: BlobType, id: string, sealed: Buffer, rawLength: number): void {
+  /** `reuse`: a buffer from an earlier pack (see Packer), written over from the start. */
+  constructor(
+    reuse?: Buffer,
+    private readonly capacity = TARGET_PACK_SIZE + 1024 * 1024,
+  ) {
+    this.buf = reuse;
+  }
+
+  add(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): void {
     this.entries.push({ type, id, offset: this.size, length: sealed.length, rawLength });
-    this.parts.push(sealed);
+    this.reserve(sealed.length);
+    this.buf!.set(sealed, this.size);
     this.size += sealed.length;
   }
   get bytes(): number {
@@ -33,24 +43,40 @@ export class PackBuilder {
   get count(): number {
     return this.entries.length;
   }
-  /** Seals the header and returns the pack bytes and id. */
-  finish(enc: Buffer): { id: string; data: Buffer; entries: PackEntry[] } {
-    const header = Buffer.alloc(this.entries.length * HEADER_ENTRY_LEN);
-    this.entries.forEach((e, i) => {
-      const o = i * HEADER_ENTRY_LEN;
-      header[o] = e.type;
-      header.write(e.id, o + 1, 'hex');
-      header.writeUInt32LE(e.offset, o + 33);
-      header.writeUInt32LE(e.length, o + 37);
-      header.writeUInt32LE(e.rawLength, o + 41);
-    });
-    const sealedHeader = seal(enc, header, Buffer.from('pack-header'));
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(sealedHeader.length);
-    const data = Buffer.concat([...this.parts, sealedHeader, len]);
-    this.parts = []; // the pack's bytes now live in `data` only
-    return { id: createHash('sha256').update(data).digest('hex'), data, entries: this.entries };
+
+  private reserve(more: number): void {
+    const need = this.size + more;
+    if (this.buf && need <= this.buf.length) return;
+    const next = Buffer.allocUnsafeSlow(Math.max(need, this.buf ? this.buf.length * 2 : this.capacity));
+    if (this.buf) this.buf.copy(next, 0, 0, this.size);
+    this.buf = next;
   }
+
+  /** Seals the header and returns the pack bytes and id. */
+  finish(enc: Buffer): { id: string; data: Buffer; entries: PackEntry[]; buffer: Buffer } {
+    const sealedHeader = seal(enc, encodePackHeader(this.entries), Buffer.from('pack-header'));
+    this.reserve(sealedHeader.length + 4);
+    const buf = this.buf!;
+    buf.set(sealedHeader, this.size);
+    buf.writeUInt32LE(sealedHeader.length, this.size + sealedHeader.length);
+    const data = buf.subarray(0, this.size + sealedHeader.length + 4);
+    this.buf = undefined; // the pack's bytes now live in `data` only
+    return { id: createHash('sha256').update(data).digest('hex'), data, entries: this.entries, buffer: buf };
+  }
+}
+
+/** The plaintext pack header: one HEADER_ENTRY_LEN record per blob. */
+export function encodePackHeader(entries: PackEntry[]): Buffer {
+  const header = Buffer.alloc(entries.length * HEADER_ENTRY_LEN);
+  entries.forEach((e, i) => {
+    const o = i * HEADER_ENTRY_LEN;
+    header[o] = e.type;
+    header.write(e.id, o + 1, 'hex');
+    header.writeUInt32LE(e.offset, o + 33);
+    header.writeUInt32LE(e.length, o + 37);
+    header.writeUInt32LE(e.rawLength, o + 41);
+  });
+  return header;
 }
 
 /** Parses a whole pack's header (used by check and by index rebuild). */

@@ -8,9 +8,9 @@ import { blobId } from '../crypto/keys.js';
 import { throwIfAborted } from '../platform/errors.js';
 import type { Storage } from '../storage/port.js';
 import { sealBlob } from './blob.js';
-import { type BlobType, packName, TARGET_PACK_SIZE } from './format.js';
+import { BlobType, TARGET_PACK_SIZE } from './format.js';
 import type { MasterIndex } from './index-store.js';
-import { PackBuilder } from './pack.js';
+import { MemoryPack, type OpenPack, type RunBlob, StreamedPack } from './pack-writer.js';
 import type { CryptoPool } from './workers/pool.js';
 
 class Semaphore {
@@ -38,10 +38,16 @@ export interface SaveResult {
 
 export class Packer {
   private readonly inFlight = new Set<string>();
-  private current = new PackBuilder();
+  /** The pack being filled per blob type: trees get packs of their own (small, read together). */
+  private readonly current = new Map<BlobType, OpenPack>();
+  private readonly opening = new Map<BlobType, Promise<OpenPack>>();
   private readonly uploads = new Set<Promise<void>>();
+  /** Buffer of an uploaded in-memory pack, reused for the next one (big allocations are slow to free). */
+  private spare: Buffer | undefined;
   private readonly sealing: Semaphore;
   private readonly uploadSlots: Semaphore;
+  private readonly maxUploads: number;
+  private waitingForSlot = 0;
   private error: unknown;
   addedBytes = 0;
   storedBytes = 0;
@@ -56,11 +62,52 @@ export class Packer {
     opts: { maxSealing?: number; maxUploads?: number } = {},
   ) {
     this.sealing = new Semaphore(opts.maxSealing ?? 4);
-    this.uploadSlots = new Semaphore(opts.maxUploads ?? 2);
+    this.maxUploads = opts.maxUploads ?? storage.putConcurrency ?? 2;
+    this.uploadSlots = new Semaphore(this.maxUploads);
   }
 
   has(id: string): boolean {
     return this.index.has(id) || this.inFlight.has(id);
+  }
+
+  /** The pack being filled, opened on first use (a temp file where the storage streams). */
+  private open(type: BlobType): OpenPack | Promise<OpenPack> {
+    const cur = this.current.get(type);
+    if (cur) return cur;
+    if (!this.storage.openWriter) {
+      const pack = new MemoryPack(
+        this.storage,
+        type === BlobType.Data ? this.takeSpare() : undefined,
+        (b) => {
+          if (type === BlobType.Data) this.spare = b;
+        },
+      );
+      this.current.set(type, pack);
+      return pack;
+    }
+    let opening = this.opening.get(type);
+    if (!opening) {
+      opening = this.storage.openWriter({ signal: this.signal }).then(
+        (w) => {
+          this.opening.delete(type);
+          const pack = new StreamedPack(w);
+          this.current.set(type, pack);
+          return pack;
+        },
+        (e) => {
+          this.opening.delete(type);
+          throw e;
+        },
+      );
+      this.opening.set(type, opening);
+    }
+    return opening;
+  }
+
+  private takeSpare(): Buffer | undefined {
+    const b = this.spare;
+    this.spare = undefined;
+    return b;
   }
 
   /** Stores a blob unless present. Resolves once it is in a pack (uploaded at flush at the latest). */
@@ -73,9 +120,7 @@ export class Packer {
     await this.sealing.take();
     try {
       const b = await sealBlob(this.keys, plain, id);
-      this.current.add(type, id, b.sealed, b.rawLength);
-      this.addedBytes += b.rawLength;
-      if (this.current.bytes >= TARGET_PACK_SIZE) await this.rotate();
+      await this.addSealed(type, id, b.sealed, b.rawLength);
     } catch (e) {
       this.inFlight.delete(id);
       throw e;
@@ -103,24 +148,73 @@ export class Packer {
       this.inFlight.add(h.id);
       try {
         const b = await h.seal();
-        this.current.add(type, h.id, b.sealed, b.rawLength);
-        this.addedBytes += b.rawLength;
+        await this.addSealed(type, h.id, b.sealed, b.rawLength);
       } catch (e) {
         this.inFlight.delete(h.id);
         throw e;
       }
-      if (this.current.bytes >= TARGET_PACK_SIZE) await this.rotate();
       return { id: h.id, added: true };
     } finally {
       this.sealing.give();
     }
   }
 
-  private async rotate(): Promise<void> {
-    const pack = this.current;
-    this.current = new PackBuilder();
-    if (pack.count === 0) return;
+  /** Marks `id` as being stored by the caller; false when it is stored or in flight already. */
+  claim(id: string): boolean {
+    if (this.error) throw this.error;
+    if (this.has(id)) return false;
+    this.inFlight.add(id);
+    return true;
+  }
+
+  /** Gives back a claim whose blob will not be delivered (its sealing failed). */
+  unclaim(id: string): void {
+    this.inFlight.delete(id);
+  }
+
+  /** Adds one blob sealed elsewhere (it must not change afterwards); a full pack is stored. */
+  private async addSealed(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): Promise<void> {
+    const pack = await this.open(type);
+    pack.add(type, id, sealed, rawLength);
+    this.addedBytes += rawLength;
+    if (pack.bytes >= TARGET_PACK_SIZE) await this.rotate(type);
+  }
+
+  /**
+   * Adds claimed blobs sealed by a worker, back to back in `data`; resolves when `data` may be
+   * reused (written out, or copied into the pack).
+   */
+  async addSealedRun(type: BlobType, blobs: RunBlob[], data: Uint8Array): Promise<void> {
+    if (blobs.length === 0) return;
+    const pack = await this.open(type);
+    const done = pack.addRun(type, blobs, data);
+    for (const b of blobs) this.addedBytes += b.rawLength;
+    if (pack.bytes >= TARGET_PACK_SIZE) this.rotate(type).catch((e) => (this.error ??= e));
+    await done;
+  }
+
+  /**
+   * Resolves when the packs being stored are within bounds, so a producer that asks before making
+   * more sealed data keeps memory bounded. Throws the first storage error.
+   */
+  async room(): Promise<void> {
+    while (this.uploads.size > 0 && this.waitingForSlot + this.uploads.size > this.maxUploads) {
+      await Promise.race([...this.uploads]);
+    }
+    if (this.error) throw this.error;
+  }
+
+  private async rotate(type: BlobType): Promise<void> {
+    const pack = this.current.get(type);
+    if (!pack) return;
+    this.current.delete(type);
+    if (pack.count === 0) {
+      await pack.discard();
+      return;
+    }
+    this.waitingForSlot++;
     await this.uploadSlots.take();
+    this.waitingForSlot--;
     const p = this.upload(pack).finally(() => {
       this.uploadSlots.give();
       this.uploads.delete(p);
@@ -128,23 +222,33 @@ export class Packer {
     this.uploads.add(p);
   }
 
-  private async upload(pack: PackBuilder): Promise<void> {
+  private async upload(pack: OpenPack): Promise<void> {
     try {
-      const { id, data, entries } = pack.finish(this.keys.enc);
-      await this.storage.put(packName(id), data, { signal: this.signal });
-      this.storedBytes += data.length;
+      const { id, size, entries } = await pack.store(this.keys.enc, this.signal);
+      this.storedBytes += size;
       this.packsWritten++;
       this.index.addPack(id, entries);
       for (const e of entries) this.inFlight.delete(e.id);
     } catch (e) {
       this.error ??= e;
+      await pack.discard().catch(() => {});
     }
   }
 
-  /** Uploads everything pending; throws the first upload error. */
+  /** Stores everything pending; throws the first storage error. */
   async flush(): Promise<void> {
-    await this.rotate();
+    await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
+    for (const type of [...this.current.keys()]) await this.rotate(type);
     while (this.uploads.size > 0) await Promise.all([...this.uploads]);
     if (this.error) throw this.error;
+  }
+
+  /** Removes a partly written pack (after a failure or cancel: nothing of it becomes visible). */
+  async abandon(): Promise<void> {
+    await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
+    const packs = [...this.current.values()];
+    this.current.clear();
+    for (const pack of packs) await pack.discard().catch(() => {});
+    while (this.uploads.size > 0) await Promise.allSettled([...this.uploads]);
   }
 }

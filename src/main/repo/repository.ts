@@ -10,19 +10,21 @@ import { type Clock, systemClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { isAlreadyExists, isNotFound } from '../storage/errors.js';
 import type { Storage } from '../storage/port.js';
-import { openBlob, openBlobSync } from './blob.js';
+import { openBlobSync } from './blob.js';
 import { type ChunkerParams, DEFAULT_CHUNKER, gearTable } from './chunker.js';
-import { CONFIG, FORMAT_NAME, FORMAT_VERSION, isId, snapshotName } from './format.js';
+import { BlobType, CONFIG, FORMAT_NAME, FORMAT_VERSION, isId, packName, snapshotName } from './format.js';
 import { MasterIndex, mapLimit } from './index-store.js';
 import { createSlot, type KeySlotRecord, listSlots, unlockMaster } from './keyslots.js';
 import { RepoLock } from './lock.js';
 import { openJson, putContentAddressed } from './objects.js';
+import { PackCache } from './pack-cache.js';
 import { Packer } from './packer.js';
 import type { SnapshotManifest, StoredManifest } from './snapshot.js';
 import { decodeTree, type Tree } from './tree.js';
 import { CryptoPool } from './workers/pool.js';
 
 const INLINE_BLOB = 64 * 1024;
+const TREE_PACK_CACHE = 64 * 1024 * 1024;
 
 export interface RepoConfig {
   format: string;
@@ -74,6 +76,7 @@ export async function readConfig(storage: Storage, signal?: AbortSignal): Promis
 export class Repository {
   readonly index = new MasterIndex();
   private readonly treeCache = new Map<string, Tree>();
+  private readonly treePacks = new PackCache(this.loadPack.bind(this), TREE_PACK_CACHE);
   readonly gear: Uint32Array;
   private cryptoPool: CryptoPool | undefined;
 
@@ -159,7 +162,10 @@ export class Repository {
 
   /** Worker threads for hashing, compression, encryption and verification (started on first use). */
   pool(): CryptoPool {
-    this.cryptoPool ??= new CryptoPool({ enc: this.keys.enc, mac: this.keys.mac });
+    this.cryptoPool ??= new CryptoPool(
+      { enc: this.keys.enc, mac: this.keys.mac },
+      { params: this.chunker, gear: this.gear },
+    );
     return this.cryptoPool;
   }
 
@@ -192,15 +198,18 @@ export class Repository {
         hint: 'Run `mvono-backup check` to list the affected snapshots.',
       });
     }
-    const sealed = await this.storage.get(`data/${loc.pack.slice(0, 2)}/${loc.pack}`, {
-      offset: loc.offset,
-      length: loc.length,
-      signal,
-    });
+    // Tree packs are small and their trees are read together (a walk): one read serves them all.
+    const sealed = this.index.packHoldsOnly(loc.pack, BlobType.Tree)
+      ? (await this.treePacks.get(loc.pack, signal)).subarray(loc.offset, loc.offset + loc.length)
+      : await this.storage.get(packName(loc.pack), { offset: loc.offset, length: loc.length, signal });
     if (sealed.length !== loc.length) {
       throw new AppError('INTEGRITY', `Pack ${loc.pack.slice(0, 12)} is shorter than its index says.`);
     }
-    return openBlob(this.keys, id, sealed);
+    return this.openSealed(id, sealed, loc.rawLength);
+  }
+
+  private loadPack(pack: string, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.storage.get(packName(pack), signal ? { signal } : {});
   }
 
   async loadTree(id: string, signal?: AbortSignal): Promise<Tree> {

@@ -14,7 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, link, mkdir, open, opendir, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { StorageError } from './errors.js';
-import { assertValidName, type CallOptions, type GetOptions, type ObjectInfo, type Storage } from './port.js';
+import {
+  assertValidName,
+  type CallOptions,
+  type GetOptions,
+  type ObjectInfo,
+  type ObjectWriter,
+  type Storage,
+} from './port.js';
 import { assertValidPrefix, checkRange, throwIfCancelled } from './util.js';
 
 const CHUNK = 1 << 20;
@@ -26,6 +33,7 @@ function errnoOf(e: unknown): string | undefined {
 
 export class LocalStorage implements Storage {
   readonly location: string;
+  readonly putConcurrency = 1;
   private readonly root: string;
 
   constructor(rootDir: string) {
@@ -122,6 +130,62 @@ export class LocalStorage implements Storage {
       await fh?.close().catch(() => {});
       if (tmpCreated) await unlink(tmp).catch(() => {});
     }
+  }
+
+  /**
+   * A streamed object: written to a temp file in the root (same filesystem), fsynced and
+   * hard-linked into place by commit, exactly like put.
+   */
+  async openWriter(opts?: CallOptions): Promise<ObjectWriter> {
+    throwIfCancelled(opts?.signal);
+    const tmp = join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(tmp, 'wx', 0o600);
+    } catch (e) {
+      throw this.mapError(e, 'write', tmp);
+    }
+    const handle = fh;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close().catch(() => {});
+      }
+    };
+    return {
+      writeAt: async (data, position) => {
+        try {
+          for (let off = 0; off < data.length; ) {
+            const { bytesWritten } = await handle.write(data, off, data.length - off, position + off);
+            off += bytesWritten;
+          }
+        } catch (e) {
+          throw this.mapError(e, 'write', tmp);
+        }
+      },
+      commit: async (name, o) => {
+        const final = this.pathOf(name);
+        const dir = dirname(final);
+        try {
+          throwIfCancelled(o?.signal);
+          await handle.sync();
+          await close();
+          const firstCreated = await this.ensureDir(dir);
+          await link(tmp, final);
+          await unlink(tmp);
+          await this.syncDirs(dir, firstCreated);
+        } catch (e) {
+          await close();
+          await unlink(tmp).catch(() => {});
+          throw this.mapError(e, 'write', final);
+        }
+      },
+      abort: async () => {
+        await close();
+        await unlink(tmp).catch(() => {});
+      },
+    };
   }
 
   /**

@@ -32,10 +32,34 @@ export interface GetOptions extends CallOptions {
   length?: number;
 }
 
+/** A write-once object being streamed (see Storage.openWriter). */
+export interface ObjectWriter {
+  /** Writes `data` at `position`; calls may overlap. `data` must not change until it resolves. */
+  writeAt(data: Uint8Array, position: number): Promise<void>;
+  /** Makes the bytes visible as `name`, durably and atomically (ALREADY_EXISTS if taken). */
+  commit(name: string, opts?: CallOptions): Promise<void>;
+  /** Removes the partial object. Safe to call more than once. */
+  abort(): Promise<void>;
+}
+
 export interface Storage {
   /** Human-readable location for messages and the console, e.g. "s3://bucket/prefix". No secrets. */
   readonly location: string;
+  /**
+   * How many large puts (packs) are worth running at once; default 2. A local disk needs 1
+   * (every pack in flight is 16 MiB of memory), a remote store hides latency with more.
+   */
+  readonly putConcurrency?: number;
+  /**
+   * Writes `name` once (ALREADY_EXISTS if present). Once the promise has resolved the caller may
+   * overwrite `data`: an adapter that keeps the bytes (in memory) must copy them.
+   */
   put(name: string, data: Uint8Array, opts?: CallOptions): Promise<void>;
+  /**
+   * Optional: streams a new object to its place (a local disk implements it; object stores,
+   * which take one body per PUT, do not). Nothing is visible until `commit`.
+   */
+  openWriter?(opts?: CallOptions): Promise<ObjectWriter>;
   get(name: string, opts?: GetOptions): Promise<Uint8Array>;
   stat(name: string, opts?: CallOptions): Promise<ObjectInfo>;
   list(prefix: string, opts?: CallOptions): AsyncIterable<ObjectInfo>;

@@ -44,6 +44,8 @@ export interface RetryOptions {
 
 export class RetryingStorage implements Storage {
   readonly location: string;
+  readonly putConcurrency?: number;
+  readonly openWriter?: Storage['openWriter'];
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -56,6 +58,9 @@ export class RetryingStorage implements Storage {
     opts: RetryOptions = {},
   ) {
     this.location = inner.location;
+    if (inner.putConcurrency !== undefined) this.putConcurrency = inner.putConcurrency;
+    // Streamed writes are not retried (a local disk's errors are not transient): passed through.
+    if (inner.openWriter) this.openWriter = inner.openWriter.bind(inner);
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
     this.baseDelayMs = opts.baseDelayMs ?? 250;
     this.maxDelayMs = opts.maxDelayMs ?? 20_000;

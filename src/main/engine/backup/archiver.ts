@@ -1,17 +1,18 @@
 /**
- * The archiver turns a directory hierarchy into trees and data blobs. Files whose size, mtime,
- * ctime and inode match the parent snapshot's node are not read again (unless forceReread); their
- * content ids are reused after checking they are still in the index.
- * Files are processed with bounded concurrency; chunk sealing is bounded inside the Packer.
+ * The archiver turns a directory hierarchy into trees and data blobs. Per directory: list, lstat
+ * every entry, then files whose size, mtime, ctime and inode match the parent snapshot's node are
+ * not read again (unless forceReread; their content ids must still be in the index); changed files
+ * go to the crypto workers as file jobs (small files batched, large files one per job), which read,
+ * chunk, hash and seal them (repo/file-saver.ts). Subdirectories are walked with bounded fan-out.
  */
-import { readFileSync } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { throwIfAborted } from '../../platform/errors.js';
-import { chunkFile } from '../../repo/chunker.js';
+import { AppError, throwIfAborted } from '../../platform/errors.js';
+import { type FileToSave, saveFiles } from '../../repo/file-saver.js';
 import { BlobType } from '../../repo/format.js';
 import { mapLimit } from '../../repo/index-store.js';
-import type { Packer, SaveResult } from '../../repo/packer.js';
+import type { Packer } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type Tree, type TreeNode } from '../../repo/tree.js';
 import type { ProgressMeter } from '../progress.js';
@@ -30,12 +31,20 @@ export interface ArchiveStats {
   warnings: string[];
 }
 
-/** Memory bounds: chunks are views into read buffers, so a pending chunk pins its buffer. */
-const READ_SIZE = 4 * 1024 * 1024;
-const MAX_PENDING_PER_FILE = 2;
+/** Files up to SMALL_FILE are batched into one job up to BATCH_BYTES / BATCH_FILES. */
 const SMALL_FILE = 1024 * 1024;
-const DIR_FANOUT = 32;
-const INLINE_FILE = 64 * 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_FILES = 256;
+const STAT_BATCH = 256;
+const DIR_FANOUT = 8;
+/** File jobs in flight per crypto worker (each holds at most a few MiB). */
+const JOBS_PER_WORKER = Number(process.env.MVONO_JOBS) || 1;
+const SKIPPABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP']);
+
+interface FileItem extends FileToSave {
+  index: number;
+  base: TreeNode;
+}
 
 class Limiter {
   private active = 0;
@@ -65,16 +74,16 @@ class Limiter {
 
 export class Archiver {
   readonly stats: ArchiveStats = { files: 0, dirs: 0, bytes: 0, warnings: [] };
-  /** Small files are latency-bound (open, read, hash round trip): more of them run at once. */
-  private readonly smallFiles = new Limiter(16);
-  private readonly largeFiles = new Limiter(3);
+  private readonly jobs: Limiter;
 
   constructor(
     private readonly repo: Repository,
     private readonly packer: Packer,
     private readonly meter: ProgressMeter,
     private readonly opts: { forceReread: boolean; signal?: AbortSignal },
-  ) {}
+  ) {
+    this.jobs = new Limiter(JOBS_PER_WORKER * repo.pool().size);
+  }
 
   /** Saves a tree built from `nodes` and returns its id. */
   async saveTree(nodes: TreeNode[]): Promise<string> {
@@ -102,51 +111,50 @@ export class Archiver {
   /** Node for a real path (file, dir, symlink); undefined for skipped entries. */
   async node(path: string, name: string, parent: TreeNode | undefined): Promise<TreeNode | undefined> {
     throwIfAborted(this.opts.signal);
-    let st: BigStats;
+    const st = this.stat(path);
+    if (!st) return undefined;
+    const out: (TreeNode | undefined)[] = [undefined];
+    await this.entries(
+      path.slice(0, path.length - name.length),
+      [name],
+      [st],
+      new Map(parent ? [[name, parent]] : []),
+      out,
+    );
+    return out[0];
+  }
+
+  /**
+   * lstat on this thread: a synchronous lstat costs microseconds where a round trip through
+   * libuv's pool costs tens (it dominates an incremental backup). Callers yield between batches.
+   */
+  private stat(path: string): BigStats | undefined {
     try {
-      st = (await lstat(path, { bigint: true })) as unknown as BigStats;
+      return lstatSync(path, { bigint: true }) as unknown as BigStats;
     } catch (e) {
       this.warn(path, e);
       return undefined;
     }
-    const base: TreeNode = {
-      name,
-      type: 'file',
-      mode: Number(st.mode) & 0o7777,
-      mtimeNs: st.mtimeNs.toString(),
-      ctimeNs: st.ctimeNs.toString(),
-      inode: st.ino.toString(),
-      dev: st.dev.toString(),
-      uid: Number(st.uid),
-      gid: Number(st.gid),
-    };
-    if (st.isDirectory()) {
-      const subtree = await this.dir(path, parent?.type === 'dir' ? parent.subtree : undefined);
-      if (subtree === undefined) return undefined;
-      this.stats.dirs++;
-      return { ...base, type: 'dir', subtree };
-    }
-    if (st.isSymbolicLink()) {
-      try {
-        return { ...base, type: 'symlink', linkTarget: await readlink(path) };
-      } catch (e) {
-        this.warn(path, e);
-        return undefined;
+  }
+
+  /** lstat of every name, in batches with a turn of the event loop between them (workers' messages). */
+  private async statAll(dir: string, names: string[]): Promise<(BigStats | undefined)[]> {
+    const out = new Array<BigStats | undefined>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      if (i % STAT_BATCH === 0) {
+        throwIfAborted(this.opts.signal);
+        if (i > 0) await new Promise<void>((r) => setImmediate(r));
       }
+      out[i] = this.stat(join(dir, names[i]!));
     }
-    if (st.isFile()) {
-      const size = Number(st.size);
-      const limiter = size < SMALL_FILE ? this.smallFiles : this.largeFiles;
-      return limiter.run(() => this.file(path, base, size, parent));
-    }
-    this.stats.warnings.push(`${path}: skipped (not a regular file, directory or symlink)`);
-    return undefined;
+    return out;
   }
 
   private async dir(path: string, parentTreeId: string | undefined): Promise<string | undefined> {
     let names: string[];
     try {
-      names = (await readdir(path)).sort();
+      throwIfAborted(this.opts.signal);
+      names = readdirSync(path).sort(); // synchronous for the same reason as stat()
     } catch (e) {
       this.warn(path, e);
       return undefined;
@@ -159,9 +167,97 @@ export class Archiver {
         // a damaged parent only costs re-reading
       }
     }
-    // Bounded per directory, so a tree of 50k files does not become 50k pending promises at once.
-    const nodes = await mapLimit(names, DIR_FANOUT, (n) => this.node(join(path, n), n, parentNodes.get(n)));
+    const stats = await this.statAll(path, names);
+    const nodes = new Array<TreeNode | undefined>(names.length);
+    await this.entries(path, names, stats, parentNodes, nodes);
     return this.saveTree(nodes.filter((n): n is TreeNode => n !== undefined));
+  }
+
+  /** Fills `out[i]` with the node of `names[i]` in `dirPath` (undefined when skipped). */
+  private async entries(
+    dirPath: string,
+    names: string[],
+    stats: (BigStats | undefined)[],
+    parents: Map<string, TreeNode>,
+    out: (TreeNode | undefined)[],
+  ): Promise<void> {
+    const work: Promise<void>[] = [];
+    const subdirs: number[] = [];
+    let batch: FileItem[] = [];
+    let batchBytes = 0;
+    const flush = () => {
+      if (batch.length > 0) work.push(this.saveBatch(batch, out));
+      batch = [];
+      batchBytes = 0;
+    };
+    for (let i = 0; i < names.length; i++) {
+      const st = stats[i];
+      if (!st) continue;
+      const name = names[i]!;
+      const path = join(dirPath, name);
+      const parent = parents.get(name);
+      const base: TreeNode = {
+        name,
+        type: 'file',
+        mode: Number(st.mode) & 0o7777,
+        mtimeNs: st.mtimeNs.toString(),
+        ctimeNs: st.ctimeNs.toString(),
+        inode: st.ino.toString(),
+        dev: st.dev.toString(),
+        uid: Number(st.uid),
+        gid: Number(st.gid),
+      };
+      if (st.isDirectory()) {
+        out[i] = base;
+        subdirs.push(i);
+      } else if (st.isSymbolicLink()) {
+        work.push(
+          readlink(path).then(
+            (linkTarget) => {
+              out[i] = { ...base, type: 'symlink', linkTarget };
+            },
+            (e) => this.warn(path, e),
+          ),
+        );
+      } else if (st.isFile()) {
+        const size = Number(st.size);
+        if (this.unchanged(base, size, parent)) {
+          this.stats.files++;
+          this.stats.bytes += size;
+          this.meter.addBytes(size, path);
+          this.meter.addFile();
+          out[i] = { ...base, size, content: parent.content ?? [] };
+        } else if (size <= SMALL_FILE) {
+          batch.push({ index: i, path, size, base });
+          batchBytes += size;
+          if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+        } else {
+          work.push(this.saveBatch([{ index: i, path, size, base }], out));
+        }
+      } else {
+        this.stats.warnings.push(`${path}: skipped (not a regular file, directory or symlink)`);
+      }
+    }
+    flush();
+    work.push(
+      mapLimit(subdirs, DIR_FANOUT, async (i) => {
+        const base = out[i]!;
+        const parent = parents.get(names[i]!);
+        const subtree = await this.dir(
+          join(dirPath, names[i]!),
+          parent?.type === 'dir' ? parent.subtree : undefined,
+        );
+        if (subtree === undefined) {
+          out[i] = undefined;
+          return;
+        }
+        this.stats.dirs++;
+        out[i] = { ...base, type: 'dir', subtree };
+      }).then(() => undefined),
+    );
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
   private unchanged(node: TreeNode, size: number, parent: TreeNode | undefined): parent is TreeNode {
@@ -177,69 +273,30 @@ export class Archiver {
     );
   }
 
-  private async file(
-    path: string,
-    base: TreeNode,
-    size: number,
-    parent: TreeNode | undefined,
-  ): Promise<TreeNode | undefined> {
-    if (this.unchanged(base, size, parent)) {
+  /** Stores a batch of files through one worker job and fills their nodes. */
+  private async saveBatch(items: FileItem[], out: (TreeNode | undefined)[]): Promise<void> {
+    const outcomes = await this.jobs.run(() => {
+      throwIfAborted(this.opts.signal);
+      return saveFiles(this.repo.pool(), this.packer, items, (n, path) => this.meter.addBytes(n, path));
+    });
+    items.forEach((item, k) => {
+      const o = outcomes[k]!;
+      if (!o.ok) {
+        if (SKIPPABLE.has(o.code)) {
+          this.warn(item.path, { code: o.code });
+          return;
+        }
+        throw new AppError('SOURCE_FAILED', `Could not read ${item.path}: ${o.message}`, {
+          hint: 'Check the disk and the file, then run the backup again.',
+        });
+      }
+      if (o.bytes !== item.size)
+        this.stats.warnings.push(`${item.path}: changed while being read (${item.size} -> ${o.bytes} bytes)`);
       this.stats.files++;
-      this.stats.bytes += size;
-      this.meter.addBytes(size, path);
+      this.stats.bytes += o.bytes;
       this.meter.addFile();
-      return { ...base, size, content: parent.content ?? [] };
-    }
-    if (size <= INLINE_FILE) return this.smallFile(path, base);
-    const saves: Promise<SaveResult>[] = [];
-    let settled = 0;
-    let read = 0;
-    try {
-      for await (const chunk of chunkFile(path, this.repo.chunker, this.repo.gear, {
-        signal: this.opts.signal,
-        readSize: READ_SIZE,
-      })) {
-        read += chunk.length;
-        saves.push(this.packer.saveChunk(BlobType.Data, chunk));
-        if (saves.length - settled > MAX_PENDING_PER_FILE) await saves[settled++];
-        this.meter.addBytes(chunk.length, path);
-      }
-    } catch (e) {
-      await Promise.allSettled(saves);
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
-        this.warn(path, e);
-        return undefined;
-      }
-      throw e;
-    }
-    const content = (await Promise.all(saves)).map((r) => r.id);
-    if (read !== size)
-      this.stats.warnings.push(`${path}: changed while being read (${size} -> ${read} bytes)`);
-    this.stats.files++;
-    this.stats.bytes += read;
-    this.meter.addFile();
-    return { ...base, size: read, content };
-  }
-
-  /**
-   * Files up to INLINE_FILE are one chunk: read in one synchronous call (microseconds; four async
-   * round trips through the thread pool cost more) and hashed and sealed on this thread.
-   */
-  private async smallFile(path: string, base: TreeNode): Promise<TreeNode | undefined> {
-    let data: Buffer;
-    try {
-      data = readFileSync(path);
-    } catch (e) {
-      this.warn(path, e);
-      return undefined;
-    }
-    const content = data.length === 0 ? [] : [(await this.packer.save(BlobType.Data, data)).id];
-    this.stats.files++;
-    this.stats.bytes += data.length;
-    this.meter.addBytes(data.length, path);
-    this.meter.addFile();
-    return { ...base, size: data.length, content };
+      out[item.index] = { ...item.base, size: o.bytes, content: o.content };
+    });
   }
 
   private warn(path: string, e: unknown): void {

@@ -1,13 +1,34 @@
 /**
- * CryptoPool: a few worker threads that hash, compress, encrypt and verify blobs, so the main
- * thread only reads, chunks and keeps the index (both cores work). Requests go round-robin; a
- * chunk that was hashed by a worker is sealed or dropped by the same worker.
- * Buffers are copied once into a worker and transferred (not copied) back.
+ * CryptoPool: a few worker threads that read, chunk, hash, compress, encrypt and verify blobs, so
+ * the main thread only walks the tree and keeps the index and packs (both cores work).
+ * - file jobs (`files`): the worker reads the files itself; only ids cross to the main thread, and
+ *   sealed new chunks come back transferred (not copied). Jobs go to the least busy worker.
+ * - single chunks (`hash`, then seal or drop) and `open`: round-robin; a chunk hashed by a worker
+ *   is sealed or dropped by the same worker. Buffers are copied once in and transferred back.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
-import type { Request, Response, WorkerKeys } from './protocol.js';
+import type { ChunkerParams } from '../chunker.js';
+import type { FilesRequest, Request, Response, WorkerKeys } from './protocol.js';
+
+export type PartMessage = Extract<Response, { op: 'part' }>;
+export type SealedPartMessage = Extract<Response, { op: 'sealedPart' }>;
+
+/** The main thread's side of a file job. */
+export interface FileJobHandler {
+  /** Which chunks of this part are new (1) and must be sealed; may wait (backpressure). */
+  part(m: PartMessage): Promise<Uint8Array>;
+  /** The sealed new chunks of a part, in part order; `m.data` is reused once this resolves. */
+  sealed(m: SealedPartMessage): Promise<void>;
+}
+
+interface Job {
+  worker: number;
+  handler: FileJobHandler;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
 
 interface Pending {
   resolve: (r: Response) => void;
@@ -19,28 +40,46 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 export class CryptoPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
+  private readonly jobs = new Map<number, Job>();
+  private readonly activeJobs: number[];
   private seq = 0;
   private next = 0;
   private closed = false;
 
   constructor(
     keys: WorkerKeys,
+    chunking?: { params: ChunkerParams; gear: Uint32Array },
     size = Number(process.env.MVONO_CRYPTO_WORKERS) || Math.max(1, Math.min(4, availableParallelism())),
   ) {
+    this.activeJobs = new Array<number>(size).fill(0);
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_URL, { workerData: { enc: keys.enc, mac: keys.mac } });
-      w.on('message', (r: Response) => this.settle(r));
+      const w = new Worker(WORKER_URL, {
+        workerData: { enc: keys.enc, mac: keys.mac, chunker: chunking?.params, gear: chunking?.gear },
+      });
+      w.on('message', (r: Response) => (this.jobs.has(r.seq) ? this.onJob(r) : this.settle(r)));
       w.on('error', (e) => this.failAll(e));
       w.unref();
       return w;
     });
   }
 
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private busy(): boolean {
+    return this.pending.size > 0 || this.jobs.size > 0;
+  }
+
+  private idleCheck(): void {
+    if (!this.busy()) for (const w of this.workers) w.unref();
+  }
+
   private settle(r: Response): void {
     const p = this.pending.get(r.seq);
     if (!p) return;
     this.pending.delete(r.seq);
-    if (this.pending.size === 0) for (const w of this.workers) w.unref();
+    this.idleCheck();
     if (r.op === 'error') p.reject(new AppError(r.code as ErrorCode, r.message));
     else p.resolve(r);
   }
@@ -48,12 +87,85 @@ export class CryptoPool {
   private failAll(e: unknown): void {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    for (const j of this.jobs.values()) j.reject(e);
+    this.jobs.clear();
+    this.activeJobs.fill(0);
+  }
+
+  private endJob(seq: number, job: Job): void {
+    if (!this.jobs.delete(seq)) return;
+    this.activeJobs[job.worker]!--;
+    this.idleCheck();
+  }
+
+  private onJob(r: Response): void {
+    const job = this.jobs.get(r.seq)!;
+    const w = this.workers[job.worker]!;
+    try {
+      switch (r.op) {
+        case 'part':
+          job.handler.part(r).then(
+            (seal) => w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal } satisfies Request),
+            (e) => {
+              this.endJob(r.seq, job);
+              job.reject(e);
+            },
+          );
+          return;
+        case 'sealedPart':
+          job.handler.sealed(r).then(
+            () => {
+              const buf = r.data.buffer as ArrayBuffer;
+              if (!this.closed) w.postMessage({ op: 'recycle', seq: 0, buf } satisfies Request, [buf]);
+            },
+            (e) => {
+              this.endJob(r.seq, job);
+              job.reject(e);
+            },
+          );
+          return;
+        case 'filesDone':
+          this.endJob(r.seq, job);
+          job.resolve();
+          return;
+        case 'error':
+          this.endJob(r.seq, job);
+          job.reject(new AppError(r.code as ErrorCode, r.message));
+          return;
+        default:
+          throw new AppError('INTERNAL', `crypto worker sent ${r.op} for a file job`);
+      }
+    } catch (e) {
+      this.endJob(r.seq, job);
+      job.reject(e);
+    }
+  }
+
+  /**
+   * Reads, chunks and hashes `files` in the least busy worker; `handler` decides which chunks
+   * are new and receives them sealed. Resolves when the worker has sent everything.
+   * A job that failed may still have a worker reading its files; they are dropped when it ends.
+   */
+  files(files: FilesRequest['files'], handler: FileJobHandler): Promise<void> {
+    if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
+    let worker = 0;
+    for (let i = 1; i < this.workers.length; i++) {
+      if (this.activeJobs[i]! < this.activeJobs[worker]!) worker = i;
+    }
+    const seq = ++this.seq;
+    if (!this.busy()) for (const x of this.workers) x.ref();
+    this.activeJobs[worker]!++;
+    const p = new Promise<void>((resolve, reject) =>
+      this.jobs.set(seq, { worker, handler, resolve, reject }),
+    );
+    this.workers[worker]!.postMessage({ op: 'files', seq, files } satisfies Request);
+    return p;
   }
 
   private send(w: Worker, req: Request, transfer: ArrayBuffer[] = []): Promise<Response> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
     // Workers keep the process alive only while a request is outstanding.
-    if (this.pending.size === 0) for (const x of this.workers) x.ref();
+    if (!this.busy()) for (const x of this.workers) x.ref();
     const p = new Promise<Response>((resolve, reject) => this.pending.set(req.seq, { resolve, reject }));
     w.postMessage(req, transfer);
     return p;

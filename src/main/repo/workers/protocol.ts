@@ -1,17 +1,63 @@
-/** Messages between the crypto pool (pool.ts) and its workers (worker.ts). */
+/** Messages between the crypto pool (pool.ts) and its workers (worker.ts, file-job.ts). */
+import type { ChunkerParams } from '../chunker.js';
+
 export type Request =
   | { op: 'hash'; seq: number; data: Uint8Array }
   | { op: 'seal'; seq: number }
   | { op: 'drop'; seq: number }
-  | { op: 'open'; seq: number; id: string; sealed: Uint8Array; rawLength?: number };
+  | { op: 'open'; seq: number; id: string; sealed: Uint8Array; rawLength?: number }
+  | FilesRequest
+  | { op: 'decide'; seq: number; part: number; seal: Uint8Array }
+  /** A sealedPart buffer the main thread has packed, given back for reuse. */
+  | { op: 'recycle'; seq: 0; buf: ArrayBuffer };
+
+/**
+ * A file job: the worker reads, chunks and hashes these files itself (one file, or a batch of
+ * small ones) and reports the chunks in parts of a few MiB. For each part the main thread answers
+ * `decide` (1 = new to the repository: seal it, 0 = already stored); the worker then sends the
+ * sealed new chunks in one `sealedPart`. At most two parts per job are held in the worker.
+ */
+export interface FilesRequest {
+  op: 'files';
+  seq: number;
+  files: { path: string; size: number }[];
+}
+
+/** [file index in the job, bytes read] or, when the file could not be read, also errno code + message. */
+export type FileEnd = [number, number] | [number, number, string, string];
 
 export type Response =
   | { op: 'hashed'; seq: number; id: string }
   | { op: 'sealed'; seq: number; sealed: Uint8Array; rawLength: number }
   | { op: 'opened'; seq: number; plain: Uint8Array }
+  | {
+      op: 'part';
+      seq: number;
+      part: number;
+      /** Per chunk, in file order: id, plaintext length, index of its file in the job. */
+      ids: string[];
+      lens: number[];
+      owners: number[];
+      /** Files that ended in this part (after their last chunk). */
+      ends: FileEnd[];
+    }
+  | {
+      op: 'sealedPart';
+      seq: number;
+      part: number;
+      /** The sealed chunks the decision asked for, back to back, in part order. */
+      data: Uint8Array;
+      lengths: number[];
+    }
+  | { op: 'filesDone'; seq: number }
   | { op: 'error'; seq: number; code: string; message: string };
 
 export interface WorkerKeys {
   enc: Uint8Array;
   mac: Uint8Array;
+}
+
+export interface WorkerInit extends WorkerKeys {
+  chunker?: ChunkerParams;
+  gear?: Uint32Array;
 }

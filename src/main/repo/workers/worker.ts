@@ -7,15 +7,27 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { blobId } from '../../crypto/keys.js';
 import { isAppError } from '../../platform/errors.js';
 import { openBlobSync, sealBlobSync } from '../blob.js';
-import type { Request, Response, WorkerKeys } from './protocol.js';
+import { FileJobs } from './file-job.js';
+import type { Request, Response, WorkerInit } from './protocol.js';
 
-const k = workerData as WorkerKeys;
+const k = workerData as WorkerInit;
 const keys = { enc: Buffer.from(k.enc), mac: Buffer.from(k.mac) };
 const held = new Map<number, { id: string; data: Uint8Array }>();
 const port = parentPort!;
 
 function reply(r: Response, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
+}
+
+const jobs = k.chunker && k.gear ? new FileJobs(keys, k.chunker, k.gear, reply) : undefined;
+
+function fail(seq: number, e: unknown): void {
+  reply({
+    op: 'error',
+    seq,
+    code: isAppError(e) ? e.code : 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+  });
 }
 
 function transferable(b: Uint8Array): ArrayBuffer[] {
@@ -41,6 +53,16 @@ port.on('message', (m: Request) => {
         const sealed = new Uint8Array(b.sealed.buffer, b.sealed.byteOffset, b.sealed.byteLength);
         return reply({ op: 'sealed', seq: m.seq, sealed, rawLength: b.rawLength }, transferable(sealed));
       }
+      case 'files':
+        if (!jobs) throw new Error('this worker was started without chunker parameters');
+        jobs.run(m).catch((e) => fail(m.seq, e));
+        return;
+      case 'recycle':
+        jobs?.recycle(m.buf);
+        return;
+      case 'decide':
+        jobs?.decide(m.seq, m.part, m.seal);
+        return;
       case 'open': {
         const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
         const out = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
@@ -48,11 +70,6 @@ port.on('message', (m: Request) => {
       }
     }
   } catch (e) {
-    reply({
-      op: 'error',
-      seq: m.seq,
-      code: isAppError(e) ? e.code : 'INTERNAL',
-      message: e instanceof Error ? e.message : String(e),
-    });
+    fail(m.seq, e);
   }
 });

@@ -1,0 +1,137 @@
+/**
+ * The backup's file path end to end below the CLI: crypto workers read, chunk and hash files
+ * themselves (file jobs), the main thread dedups and packs what they seal, packs stream to a temp
+ * file that appears under its id only when complete, trees go to packs of their own.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { blobId } from '../../src/main/crypto/keys.js';
+import { backup } from '../../src/main/engine/backup/backup.js';
+import { Chunker } from '../../src/main/repo/chunker.js';
+import { saveFiles } from '../../src/main/repo/file-saver.js';
+import { BlobType } from '../../src/main/repo/format.js';
+import type { Repository } from '../../src/main/repo/repository.js';
+import { prng, randomBytesFrom, text } from '../support/fs-tree.js';
+import { initRepo, openRepo } from '../support/repo.js';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+  }
+  return out;
+}
+
+describe('file jobs in the crypto workers', () => {
+  let dir: string;
+  let repo: Repository;
+  const big = randomBytesFrom(prng(3), 9 * 1024 * 1024 + 12345);
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mvono-fj-'));
+    await mkdir(join(dir, 'src', 'sub'), { recursive: true });
+    await writeFile(join(dir, 'src', 'big.bin'), big);
+    await writeFile(join(dir, 'src', 'copy.bin'), big);
+    await writeFile(join(dir, 'src', 'empty'), '');
+    for (let i = 0; i < 300; i++)
+      await writeFile(join(dir, 'src', 'sub', `t${i}.txt`), text(prng(i), 2000 + i));
+    repo = await initRepo(join(dir, 'repo'));
+  });
+  after(async () => {
+    await repo.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns the ids the chunker gives, reports unreadable files per file, and stores each chunk once', async () => {
+    const packer = repo.packer();
+    const paths = ['big.bin', 'copy.bin', 'empty', 'missing', 'sub'].map((n) => join(dir, 'src', n));
+    const seen: number[] = [];
+    const out = await saveFiles(
+      repo.pool(),
+      packer,
+      paths.map((path) => ({ path, size: path.endsWith('bin') ? big.length : 0 })),
+      (n) => seen.push(n),
+    );
+    await packer.flush();
+    const chunker = new Chunker(repo.chunker, repo.gear);
+    const expected = [...chunker.push(big), ...chunker.finish()].map((c) => blobId(repo.keys.mac, c));
+    assert.ok(expected.length > 3, 'the big file spans several chunks and several reads');
+    assert.deepEqual(out[0], { ok: true, bytes: big.length, content: expected });
+    assert.deepEqual(out[1], { ok: true, bytes: big.length, content: expected });
+    assert.deepEqual(out[2], { ok: true, bytes: 0, content: [] });
+    assert.equal(out[3]?.ok, false);
+    assert.equal(out[3]?.ok === false && out[3].code, 'ENOENT');
+    assert.equal(out[4]?.ok === false && out[4].code, 'EISDIR');
+    assert.equal(
+      seen.reduce((a, b) => a + b, 0),
+      2 * big.length,
+      'progress counts every byte read',
+    );
+    // the duplicate file added nothing: one copy of each chunk was stored
+    assert.equal(packer.addedBytes, big.length);
+    for (const id of expected) assert.ok(repo.index.has(id));
+  });
+
+  it('a backup leaves no temp file, keeps trees in packs of their own, and reads back exactly', async () => {
+    const r = await backup(repo, {
+      components: [{ type: 'files', name: 'files', paths: [join(dir, 'src')] }],
+    });
+    const repoFiles = await filesUnder(join(dir, 'repo'));
+    assert.deepEqual(
+      repoFiles.filter((f) => f.split('/').at(-1)!.startsWith('.')),
+      [],
+      'no .tmp file is left behind',
+    );
+    const packs = repo.index.packs();
+    let treePacks = 0;
+    for (const [pack, blobs] of packs) {
+      const types = new Set(blobs.map((b) => b.loc.type));
+      assert.equal(types.size, 1, `pack ${pack.slice(0, 8)} mixes trees and data`);
+      if (types.has(BlobType.Tree)) treePacks++;
+    }
+    assert.ok(treePacks >= 1);
+    // a fresh process view: trees come from the tree pack cache, data from ranged reads
+    const fresh = await openRepo(join(dir, 'repo'));
+    const root = await fresh.loadTree(r.snapshot.tree);
+    const files = await fresh.loadTree(root.nodes[0]!.subtree!);
+    const src = files.nodes.find((n) => n.name === 'src') ?? files.nodes[0]!;
+    let node = src;
+    for (const part of join(dir, 'src').split('/').filter(Boolean).slice(1)) {
+      const t = await fresh.loadTree(node.subtree!);
+      node = t.nodes.find((n) => n.name === part)!;
+    }
+    const top = await fresh.loadTree(node.subtree!);
+    const bigNode = top.nodes.find((n) => n.name === 'big.bin')!;
+    const parts = await Promise.all(bigNode.content!.map((id) => fresh.loadBlob(id)));
+    assert.ok(Buffer.concat(parts).equals(big));
+    const sub = await fresh.loadTree(top.nodes.find((n) => n.name === 'sub')!.subtree!);
+    assert.equal(sub.nodes.length, 300);
+    const t7 = sub.nodes.find((n) => n.name === 't7.txt')!;
+    const body = Buffer.concat(await Promise.all(t7.content!.map((id) => fresh.loadBlob(id))));
+    assert.ok(body.equals(await readFile(join(dir, 'src', 'sub', 't7.txt'))));
+    await fresh.close();
+  });
+
+  it('a cancelled backup leaves no temp file and no snapshot', async () => {
+    const ac = new AbortController();
+    const before = (await repo.listSnapshots()).length;
+    await writeFile(join(dir, 'src', 'new.bin'), randomBytesFrom(prng(9), 6 * 1024 * 1024));
+    const run = backup(repo, {
+      components: [{ type: 'files', name: 'files', paths: [join(dir, 'src')] }],
+      signal: ac.signal,
+      forceReread: true,
+      progress: {
+        update: (p) => {
+          if (p.bytesDone > 0) ac.abort();
+        },
+        log: () => {},
+      },
+    });
+    await assert.rejects(run, { code: 'CANCELLED' });
+    assert.equal((await repo.listSnapshots()).length, before);
+    const left = (await filesUnder(join(dir, 'repo'))).filter((f) => f.split('/').at(-1)!.startsWith('.'));
+    assert.deepEqual(left, []);
+  });
+});
