@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,6 +19,52 @@ async function fresh(): Promise<{ dir: string; storage: LocalStorage; cleanup: (
 storageSuite('local', fresh, { paging: true, exclusiveCreate: true });
 
 describe('LocalStorage specifics', () => {
+  it('streams an object written out of order, visible only after commit, and write-once', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    try {
+      const w = await storage.openWriter();
+      await Promise.all([w.writeAt(Buffer.from('world'), 6), w.writeAt(Buffer.from('hello '), 0)]);
+      await rejectsWith(storage.get('data/cd/obj'), 'NOT_FOUND');
+      await w.commit('data/cd/obj');
+      assert.equal(Buffer.from(await storage.get('data/cd/obj')).toString(), 'hello world');
+      const again = await storage.openWriter();
+      await again.writeAt(Buffer.from('other'), 0);
+      await rejectsWith(again.commit('data/cd/obj'), 'ALREADY_EXISTS');
+      const dropped = await storage.openWriter();
+      await dropped.writeAt(Buffer.from('partial'), 0);
+      await dropped.abort();
+      const dots = (await readdir(join(dir, 'repo'), { recursive: true })).filter((n) =>
+        n.split('/').at(-1)!.startsWith('.'),
+      );
+      assert.deepEqual(dots, [], 'commit, a refused commit and abort leave no temp file');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('removes stale partial writes (a killed writer) but not recent ones', async () => {
+    const { dir, storage, cleanup } = await fresh();
+    try {
+      await storage.put('data/ab/x', new Uint8Array([1]));
+      const old = [join(dir, 'repo', '.tmp-killed'), join(dir, 'repo', 'data', 'ab', '.tmp-killed')];
+      for (const p of old) {
+        await writeFile(p, 'partial pack');
+        await utimes(p, new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+      }
+      const live = await storage.openWriter();
+      await live.writeAt(Buffer.from('in progress'), 0);
+      assert.equal(await storage.removeStaleWrites(3_600_000), 2);
+      const left = (await readdir(join(dir, 'repo'), { recursive: true })).filter((n) =>
+        n.split('/').at(-1)!.startsWith('.tmp-'),
+      );
+      assert.equal(left.length, 1, 'the live writer keeps its file');
+      await live.commit('data/ef/y');
+      assert.equal(Buffer.from(await storage.get('data/ef/y')).toString(), 'in progress');
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('leaves no temp files behind and ignores foreign dot-files in list', async () => {
     const { dir, storage, cleanup } = await fresh();
     try {

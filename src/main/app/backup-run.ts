@@ -10,13 +10,14 @@ import type { PlanComponent } from '../../shared/contract/plans.js';
 import type { Snapshot } from '../../shared/contract/snapshots.js';
 import { toDbProfile } from '../catalog/profiles.js';
 import { type BackupComponentInput, backup } from '../engine/backup/backup.js';
+import { databaseComponent } from '../engine/backup/databases.js';
 import { copySnapshots, copyTag } from '../engine/copy.js';
 import type { ProgressReporter } from '../engine/progress.js';
 import { AppError } from '../platform/errors.js';
 import { registerSecret } from '../platform/logger.js';
 import type { Repository } from '../repo/repository.js';
 import type { SnapshotManifest } from '../repo/snapshot.js';
-import { type DbProfile, dumpMariadb, dumpPostgres } from '../sources/index.js';
+import type { DbProfile } from '../sources/index.js';
 import type { AppDeps } from './deps.js';
 
 export interface RunCtx {
@@ -98,11 +99,7 @@ async function prepareInputs(
         progress: ctx.progress,
         clock: d.clock,
       };
-      const facts =
-        db.profile.kind === 'postgres'
-          ? await dumpPostgres(db.profile, dir, opts)
-          : await dumpMariadb(db.profile, dir, opts);
-      out.push({ type: db.profile.kind, name: db.name, database: db.profile.database, dir, facts });
+      out.push(await databaseComponent(db.profile, db.name, dir, opts));
     }
   }
   return out;

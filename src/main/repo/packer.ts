@@ -9,6 +9,7 @@ import { throwIfAborted } from '../platform/errors.js';
 import type { Storage } from '../storage/port.js';
 import { sealBlob } from './blob.js';
 import { BlobType, TARGET_PACK_SIZE } from './format.js';
+import { collectAfter, MAIN_GC } from './gc.js';
 import type { MasterIndex } from './index-store.js';
 import { MemoryPack, type OpenPack, type RunBlob, StreamedPack } from './pack-writer.js';
 import type { CryptoPool } from './workers/pool.js';
@@ -227,6 +228,7 @@ export class Packer {
       const { id, size, entries } = await pack.store(this.keys.enc, this.signal);
       this.storedBytes += size;
       this.packsWritten++;
+      collectAfter(size, MAIN_GC);
       this.index.addPack(id, entries);
       for (const e of entries) this.inFlight.delete(e.id);
     } catch (e) {

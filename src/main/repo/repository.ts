@@ -176,7 +176,8 @@ export class Repository {
   /** Decrypts and verifies a blob already read from its pack (in a worker). */
   openSealed(id: string, sealed: Uint8Array, rawLength?: number): Promise<Buffer> {
     // Small blobs cost less here than the round trip to a worker.
-    if (sealed.length <= INLINE_BLOB) {
+    // (by plaintext size too: a 1 MiB chunk of text seals to a few KiB but costs a real inflate)
+    if (sealed.length <= INLINE_BLOB && (rawLength ?? sealed.length * 4) <= INLINE_BLOB * 4) {
       try {
         return Promise.resolve(openBlobSync(this.keys, id, sealed, rawLength));
       } catch (e) {

@@ -48,7 +48,11 @@ export interface TableCheck {
   expectedRows: number;
   actualRows: number | null;
   sampleMismatches: number;
+  /** Keys (primary key text) of the sampled rows that differ or are absent, up to MAX_REPORTED_KEYS. */
+  mismatchedKeys?: string[];
 }
+
+export const MAX_REPORTED_KEYS = 10;
 
 export interface ValidationReport {
   tables: TableCheck[];
@@ -72,10 +76,10 @@ export function compareTable(expected: TableFacts, actual: TableFacts | undefine
       sampleMismatches: 0,
     };
   }
-  let mismatches = 0;
-  for (const [k, h] of Object.entries(expected.samples ?? {})) {
-    if (actual.samples?.[k] !== h) mismatches++;
-  }
+  const bad = Object.entries(expected.samples ?? {})
+    .filter(([k, h]) => actual.samples?.[k] !== h)
+    .map(([k]) => k);
+  const mismatches = bad.length;
   const wholeOk = expected.wholeHash === undefined || expected.wholeHash === actual.wholeHash;
   const ok = expected.rows === actual.rows && mismatches === 0 && wholeOk;
   return {
@@ -84,7 +88,26 @@ export function compareTable(expected: TableFacts, actual: TableFacts | undefine
     expectedRows: expected.rows,
     actualRows: actual.rows,
     sampleMismatches: mismatches + (wholeOk ? 0 : 1),
+    ...(bad.length ? { mismatchedKeys: bad.slice(0, MAX_REPORTED_KEYS) } : {}),
   };
+}
+
+/** One line per table that does not match, naming the differing sampled row keys (for logs and errors). */
+export function describeMismatches(report: ValidationReport): string[] {
+  return report.tables
+    .filter((t) => t.status !== 'match')
+    .map((t) => {
+      if (t.status === 'missing') return `${t.name}: missing`;
+      const parts = [];
+      if (t.actualRows !== t.expectedRows)
+        parts.push(`${t.actualRows ?? 0} rows, expected ${t.expectedRows}`);
+      if (t.mismatchedKeys?.length)
+        parts.push(
+          `${t.sampleMismatches} sampled row(s) differ, key(s) ${t.mismatchedKeys.join(' ')}${t.sampleMismatches > t.mismatchedKeys.length ? ' ...' : ''}`,
+        );
+      else if (t.sampleMismatches) parts.push('the whole-table hash differs');
+      return `${t.name}: ${parts.join('; ')}`;
+    });
 }
 
 export function buildReport(checks: TableCheck[], schemaMatch: boolean | null): ValidationReport {

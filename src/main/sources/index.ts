@@ -4,6 +4,7 @@
  * engine's backup()/restore()); may import platform/ and engine/progress only. See README.md.
  */
 export type { DbFacts, TableCheck, TableFacts, ValidationReport } from './facts.js';
+export { describeMismatches } from './facts.js';
 export type { MariaDumpOptions } from './mariadb/dump.js';
 export { dumpMariadb, preflightMariadb } from './mariadb/dump.js';
 export { type MariaRestoreOptions, type MariaRestoreResult, restoreMariadb } from './mariadb/restore.js';
@@ -44,3 +45,4 @@ export {
   watchSchemaChanges,
 } from './schema-history/pg-watch.js';
 export { readSchemaText, recordSchema } from './schema-history/record.js';
+export type { DumpSink, DumpSource } from './sink.js';

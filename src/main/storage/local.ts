@@ -11,7 +11,7 @@
  * repository's names never collide that way.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, link, mkdir, open, opendir, rmdir, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, opendir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { StorageError } from './errors.js';
 import {
@@ -141,6 +141,7 @@ export class LocalStorage implements Storage {
     const tmp = join(this.root, `.tmp-${randomBytes(8).toString('hex')}`);
     let fh: FileHandle | undefined;
     try {
+      await this.ensureDir(this.root);
       fh = await open(tmp, 'wx', 0o600);
     } catch (e) {
       throw this.mapError(e, 'write', tmp);
@@ -186,6 +187,33 @@ export class LocalStorage implements Storage {
         await unlink(tmp).catch(() => {});
       },
     };
+  }
+
+  /** Temp files (`.tmp-*`) of writers killed mid-way, in the root and in data/xx directories. */
+  async removeStaleWrites(olderThanMs: number, opts?: CallOptions): Promise<number> {
+    const dirs = [this.root];
+    try {
+      for (const e of await readdir(join(this.root, 'data'), { withFileTypes: true })) {
+        if (e.isDirectory()) dirs.push(join(this.root, 'data', e.name));
+      }
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT') throw this.mapError(e, 'list', join(this.root, 'data'));
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const dir of dirs) {
+      throwIfCancelled(opts?.signal);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!name.startsWith('.tmp-')) continue;
+        const path = join(dir, name);
+        const st = await stat(path).catch(() => undefined);
+        if (st?.isFile() && st.mtimeMs < cutoff) {
+          await unlink(path).catch(() => {});
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   /**

@@ -60,6 +60,12 @@ export interface Storage {
    * which take one body per PUT, do not). Nothing is visible until `commit`.
    */
   openWriter?(opts?: CallOptions): Promise<ObjectWriter>;
+  /**
+   * Optional, with openWriter: removes partial objects older than `olderThanMs` that a killed
+   * writer left behind (they are never visible). Returns how many. Called by prune, which holds
+   * the exclusive lock.
+   */
+  removeStaleWrites?(olderThanMs: number, opts?: CallOptions): Promise<number>;
   get(name: string, opts?: GetOptions): Promise<Uint8Array>;
   stat(name: string, opts?: CallOptions): Promise<ObjectInfo>;
   list(prefix: string, opts?: CallOptions): AsyncIterable<ObjectInfo>;

@@ -46,6 +46,7 @@ export class RetryingStorage implements Storage {
   readonly location: string;
   readonly putConcurrency?: number;
   readonly openWriter?: Storage['openWriter'];
+  readonly removeStaleWrites?: Storage['removeStaleWrites'];
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -61,6 +62,7 @@ export class RetryingStorage implements Storage {
     if (inner.putConcurrency !== undefined) this.putConcurrency = inner.putConcurrency;
     // Streamed writes are not retried (a local disk's errors are not transient): passed through.
     if (inner.openWriter) this.openWriter = inner.openWriter.bind(inner);
+    if (inner.removeStaleWrites) this.removeStaleWrites = inner.removeStaleWrites.bind(inner);
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
     this.baseDelayMs = opts.baseDelayMs ?? 250;
     this.maxDelayMs = opts.maxDelayMs ?? 20_000;

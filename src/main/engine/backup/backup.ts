@@ -14,10 +14,18 @@ import type { DbFacts } from '../../sources/facts.js';
 import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { Archiver } from './archiver.js';
 import { scanTotals } from './scan.js';
+import type { ComponentContext } from './stream.js';
 
 export type BackupComponentInput =
   | { type: 'files' | 'config'; name: string; paths: string[] }
-  | { type: 'postgres' | 'mariadb'; name: string; database: string; dir: string; facts: DbFacts };
+  | { type: 'postgres' | 'mariadb'; name: string; database: string; dir: string; facts: DbFacts }
+  | {
+      type: 'postgres' | 'mariadb';
+      name: string;
+      database: string;
+      /** Stores the component itself (a dump streamed into the repository), inside the backup. */
+      produce: (ctx: ComponentContext) => Promise<{ subtree: string; facts: DbFacts }>;
+    };
 
 export interface BackupOptions {
   components: BackupComponentInput[];
@@ -122,11 +130,12 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
   const signal = opts.signal;
   const started = repo.clock.now();
   const t0 = performance.now();
-  const files = opts.components.flatMap((c) => ('paths' in c ? c.paths : [c.dir]));
+  const files = opts.components.flatMap((c) => ('paths' in c ? c.paths : 'dir' in c ? [c.dir] : []));
   for (const p of files) {
     if (!isAbsolute(p)) throw new AppError('INVALID_INPUT', `Path "${p}" must be absolute.`);
   }
   const lock = await repo.lock(false, `backup ${opts.name ?? opts.plan ?? ''}`.trim(), signal);
+  let abandon = async (): Promise<void> => {};
   try {
     const meter = new ProgressMeter(opts.progress ?? noProgress, 'scanning');
     const parent =
@@ -145,6 +154,8 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     if (parent) for (const n of (await repo.loadTree(parent.tree, signal)).nodes) parentRoot.set(n.name, n);
 
     const packer = repo.packer(signal);
+    // On failure or cancel: the pack being written (a temp file on local disks) is removed.
+    abandon = () => packer.abandon();
     const arch = new Archiver(repo, packer, meter, { forceReread: opts.forceReread ?? false, signal });
     const nowNs = (BigInt(started.getTime()) * 1_000_000n).toString();
     const rootNodes: TreeNode[] = [];
@@ -155,6 +166,17 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
         const abs = c.paths.map((p) => resolve(p));
         rootNodes.push(componentNode(c.name, await filesComponent(arch, abs, prev, repo), nowNs));
         components.push({ type: c.type, name: c.name, paths: abs });
+      } else if ('produce' in c) {
+        const made = await c.produce({
+          repo,
+          packer,
+          meter,
+          stats: arch.stats,
+          nowNs,
+          ...(signal ? { signal } : {}),
+        });
+        rootNodes.push(componentNode(c.name, made.subtree, nowNs));
+        components.push({ type: c.type, name: c.name, database: c.database, facts: made.facts });
       } else {
         const node = await arch.node(c.dir, c.name, parentRoot.get(c.name));
         if (!node?.subtree)
@@ -206,6 +228,7 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     meter.done();
     return { snapshot, warnings: arch.stats.warnings };
   } finally {
+    await abandon();
     await lock.release().catch(() => {});
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Database components: each database is dumped (sources/) into a private temporary directory,
- * the directory is stored as the component's subtree (one file per table: dedups across days),
- * its facts go into the manifest, and the dump is deleted when the snapshot is written (or not).
+ * Database components. PostgreSQL dumps are streamed into the repository while pg_dump runs
+ * (sources/ follows each table's file as it is written; stream.ts chunks and stores it), inside
+ * the backup, so dumping and storing overlap and the dump never sits whole in the temp dir.
+ * MariaDB dumps are written to a private temporary directory first and stored as the component's
+ * subtree. Either way the component holds one file per table (dedups across days) and its facts
+ * go into the manifest; the temporary directory is deleted when the snapshot is written (or not).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,7 @@ import type { Repository } from '../../repo/repository.js';
 import { dumpMariadb, dumpPostgres } from '../../sources/index.js';
 import type { DbProfile } from '../../sources/profile.js';
 import { type BackupComponentInput, type BackupOptions, type BackupResult, backup } from './backup.js';
+import { StreamTree } from './stream.js';
 
 export interface DatabaseInput {
   profile: DbProfile;
@@ -22,6 +26,32 @@ export function componentNameFor(p: DbProfile): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+/, '');
   return `${p.kind}-${clean || 'db'}`.slice(0, 63);
+}
+
+/**
+ * The backup component for one database. PostgreSQL is dumped inside the backup, each table file
+ * stored while pg_dump is still writing the next (`produce`); MariaDB is dumped to `dir` now.
+ */
+export async function databaseComponent(
+  profile: DbProfile,
+  name: string,
+  dir: string,
+  dumpOpts: Parameters<typeof dumpMariadb>[2] & Parameters<typeof dumpPostgres>[2],
+): Promise<BackupComponentInput> {
+  if (profile.kind === 'postgres') {
+    return {
+      type: 'postgres',
+      name,
+      database: profile.database,
+      produce: async (ctx) => {
+        const tree = new StreamTree(ctx);
+        const facts = await dumpPostgres(profile, dir, { ...dumpOpts, sink: tree });
+        return { subtree: await tree.save(), facts };
+      },
+    };
+  }
+  const facts = await dumpMariadb(profile, dir, dumpOpts);
+  return { type: profile.kind, name, database: profile.database, dir, facts };
 }
 
 export async function backupWithDatabases(
@@ -44,11 +74,7 @@ export async function backupWithDatabases(
         ...(opts.progress ? { progress: opts.progress } : {}),
         clock: repo.clock,
       };
-      const facts =
-        db.profile.kind === 'postgres'
-          ? await dumpPostgres(db.profile, dir, dumpOpts)
-          : await dumpMariadb(db.profile, dir, dumpOpts);
-      components.push({ type: db.profile.kind, name, database: db.profile.database, dir, facts });
+      components.push(await databaseComponent(db.profile, name, dir, dumpOpts));
     }
     return await backup(repo, { ...opts, components });
   } finally {

@@ -109,6 +109,8 @@ export async function prune(
     await mapLimit(oldIndexes, 8, (id) => repo.storage.delete(`index/${id}`, { signal }));
     await mapLimit([...gone, ...orphans], 8, (p) => repo.storage.delete(packName(p), { signal }));
     await repo.reloadIndex(signal);
+    // Temp files of packs whose writer was killed (local disks): an hour old is surely dead.
+    await repo.storage.removeStaleWrites?.(60 * 60 * 1000, { signal });
     meter.done();
     return report;
   } finally {

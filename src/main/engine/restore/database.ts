@@ -1,19 +1,31 @@
 /**
- * Database restore from a snapshot: the component's dump directory is restored into a private
+ * Database restore from a snapshot: the component's dump directory is put into a private
  * temporary directory, then pg_restore / mariadb loads it into the target, then the restored
  * database is validated against the facts recorded at backup time.
+ * PostgreSQL, whole database: toc.dat and the small files are written; the large table data files
+ * are streamed from the repository straight into COPY (sources/postgres/restore-data.ts: two at a
+ * time, largest first, between pg_restore's pre-data and post-data -j 2 steps), so fetching,
+ * decrypting and loading overlap and the dump is never written whole to disk. Selected tables,
+ * and MariaDB: the component's files are written to the directory first.
  * Replacing an existing database requires a typed confirmation of its name and first takes a
  * safety snapshot of it (kind "safety") into the same repository. Authorization (who may replace
  * production) is the host's job; this function enforces what holds for every caller.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../platform/errors.js';
+import { mapLimit } from '../../repo/index-store.js';
 import type { Repository } from '../../repo/repository.js';
 import type { SnapshotManifest } from '../../repo/snapshot.js';
+import type { TreeNode } from '../../repo/tree.js';
 import {
   type DbProfile,
+  type DumpSource,
+  describeMismatches,
   restoreMariadb,
   restorePostgres,
   type ValidationReport,
@@ -21,6 +33,7 @@ import {
   validatePostgres,
 } from '../../sources/index.js';
 import { backupWithDatabases } from '../backup/databases.js';
+import { readNodeStream } from '../backup/stream.js';
 import type { ProgressReporter } from '../progress.js';
 import { restoreComponent } from './restore.js';
 
@@ -105,10 +118,17 @@ export async function restoreDatabase(
   }
   const tmp = await mkdtemp(join(opts.tempDir ?? process.env.MVONO_TMPDIR ?? tmpdir(), 'mvono-restore-'));
   try {
-    const dir = await restoreComponent(repo, snap, comp.name, tmp, {
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.progress ? { progress: opts.progress } : {}),
-    });
+    let dir: string;
+    let source: DumpSource | undefined;
+    if (comp.type === 'postgres') {
+      const streamed = !opts.tables?.length;
+      ({ dir, source } = await stagePostgres(repo, snap, comp.name, tmp, streamed, opts.signal));
+    } else {
+      dir = await restoreComponent(repo, snap, comp.name, tmp, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.progress ? { progress: opts.progress } : {}),
+      });
+    }
     const common = {
       ...auth,
       mode,
@@ -118,13 +138,16 @@ export async function restoreDatabase(
     };
     const res =
       comp.type === 'postgres'
-        ? await restorePostgres(dir, opts.target, common)
+        ? await restorePostgres(dir, opts.target, { ...common, ...(source ? { source } : {}) })
         : await restoreMariadb(dir, opts.target, common);
     const vopts = { ...auth, ...(opts.tables?.length ? { tables: opts.tables } : {}) };
     const validation =
       comp.type === 'postgres'
         ? await validatePostgres(comp.facts, opts.target, vopts)
         : await validateMariadb(comp.facts, opts.target, vopts);
+    if (!validation.ok) {
+      for (const line of describeMismatches(validation)) opts.progress?.log('error', `Validation: ${line}`);
+    }
     return {
       component: comp.name,
       database: opts.target.database,
@@ -136,4 +159,60 @@ export async function restoreDatabase(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Table data files larger than this are streamed (when streaming); smaller ones are written. */
+const STREAM_MIN = 256 * 1024;
+const TABLE_DATA_FILE = /^dump\/\d+\.dat$/;
+
+/**
+ * Lays out a PostgreSQL component in `tmp/<component>`. With `streamed`, large table data files are
+ * left out and served by the returned DumpSource straight from the repository.
+ */
+async function stagePostgres(
+  repo: Repository,
+  snap: SnapshotManifest,
+  component: string,
+  tmp: string,
+  streamed: boolean,
+  signal?: AbortSignal,
+): Promise<{ dir: string; source?: DumpSource }> {
+  const top = (await repo.loadTree(snap.tree, signal)).nodes.find((n) => n.name === component);
+  if (top?.type !== 'dir' || !top.subtree) {
+    throw new AppError('NOT_FOUND', `Snapshot ${snap.id.slice(0, 8)} has no component "${component}".`);
+  }
+  const files = new Map<string, TreeNode>();
+  const walk = async (tree: string, rel: string): Promise<void> => {
+    for (const n of (await repo.loadTree(tree, signal)).nodes) {
+      const path = rel ? `${rel}/${n.name}` : n.name;
+      if (n.type === 'dir' && n.subtree) await walk(n.subtree, path);
+      else if (n.type === 'file') files.set(path, n);
+    }
+  };
+  await walk(top.subtree, '');
+  const dir = join(tmp, component);
+  const local = (p: string) => join(dir, ...p.split('/'));
+  const label = (p: string) => `${component}/${p}`;
+  const piped = new Map(
+    [...files].filter(([p, n]) => streamed && TABLE_DATA_FILE.test(p) && (n.size ?? 0) > STREAM_MIN),
+  );
+  await mkdir(join(dir, 'dump'), { recursive: true });
+  const written = [...files].filter(([p]) => !piped.has(p));
+  for (const d of new Set(written.map(([p]) => dirname(local(p))))) await mkdir(d, { recursive: true });
+  await mapLimit(written, 8, async ([p, n]) => {
+    const data = readNodeStream(repo, n, { ...(signal ? { signal } : {}), path: label(p) });
+    await pipeline(Readable.from(data), createWriteStream(local(p), { mode: 0o600 }));
+  });
+  if (piped.size === 0) return { dir };
+  const node = (p: string) => {
+    const n = piped.get(p);
+    if (!n) throw new AppError('INTERNAL', `${label(p)} is not a streamed file.`);
+    return n;
+  };
+  const source: DumpSource = {
+    has: (p) => piped.has(p),
+    size: (p) => node(p).size ?? 0,
+    open: (p) => readNodeStream(repo, node(p), { ...(signal ? { signal } : {}), path: label(p) }),
+  };
+  return { dir, source };
 }

@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { blobId } from '../../crypto/keys.js';
 import { maxSealedLength, sealBlobInto } from '../blob.js';
 import { Chunker, type ChunkerParams } from '../chunker.js';
-import { collectAfter } from './gc.js';
+import { collectAfter, WORKER_GC } from '../gc.js';
 import type { FileEnd, FilesRequest, Response } from './protocol.js';
 
 const SLAB = (Number(process.env.MVONO_SLAB_MIB) || 2) * 1024 * 1024;
@@ -165,7 +165,7 @@ export class FileJobs {
     p.chunks = [];
     const data = out.subarray(0, off);
     this.reply({ op: 'sealedPart', seq, part: no, data, lengths }, [out.buffer as ArrayBuffer]);
-    collectAfter(p.bytes);
+    collectAfter(p.bytes, WORKER_GC);
   }
 
   private output(bound: number): Uint8Array {

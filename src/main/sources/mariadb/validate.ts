@@ -22,7 +22,7 @@ export async function validateMariadb(
     const checks: TableCheck[] = [];
     for (const exp of facts.tables.filter((t) => !only || only.has(t.name))) {
       const t = present.get(exp.name);
-      checks.push(compareTable(exp, t ? await mariaTableFacts(c, t) : undefined));
+      checks.push(compareTable(exp, t ? await mariaTableFacts(c, t, exp) : undefined));
     }
     const schemaMatch = only
       ? null

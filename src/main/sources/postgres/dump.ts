@@ -6,10 +6,17 @@
  *                     the user may read them (otherwise a warning);
  *   dir/facts.json    the DbFacts returned.
  * One REPEATABLE READ transaction exports a snapshot; pg_dump (all -j workers) and the facts queries
- * all read that snapshot, so facts describe exactly what the dump holds.
+ * all read that snapshot, so facts describe exactly what the dump holds. pg_dump, the schema-only
+ * dump (fingerprint), pg_dumpall (globals) and the facts queries run at the same time.
+ *
+ * With `opts.sink` the same files are streamed into the sink instead of being left in `dir`: each
+ * table's data file is read while pg_dump is still writing it (see stream-dump.ts), so storing
+ * overlaps dumping; `dir` only holds pg_dump's files in flight.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type pg from 'pg';
 import { noProgress, type ProgressReporter } from '../../engine/progress.js';
 import { type Clock, systemClock } from '../../platform/clock.js';
 import { AppError, throwIfAborted } from '../../platform/errors.js';
@@ -18,6 +25,7 @@ import { isNoSpace, mapLimit, removeQuietly, toolError } from '../common.js';
 import type { DbFacts } from '../facts.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
 import { schemaFingerprint } from '../schema-history/normalise.js';
+import type { DumpSink } from '../sink.js';
 import {
   connectPg,
   mapPgError,
@@ -28,7 +36,8 @@ import {
 } from './connect.js';
 import { listPgTables, pgSequences, pgServerInfo, pgTableFacts } from './facts.js';
 import { preflightPostgres } from './preflight.js';
-import { pgSchemaText } from './schema.js';
+import { runPgDump, streamPgDump } from './run-dump.js';
+import { pgArchiveSchemaText } from './schema.js';
 
 export interface PgDumpOptions extends DbAuth {
   jobs?: number;
@@ -40,6 +49,8 @@ export interface PgDumpOptions extends DbAuth {
   checkSpace?: boolean;
   /** Dump roles/tablespaces to globals.sql (default true). */
   globals?: boolean;
+  /** Stream the dump's files here instead of leaving them in `dir` (which then holds work files only). */
+  sink?: DumpSink;
 }
 
 export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOptions = {}): Promise<DbFacts> {
@@ -47,16 +58,45 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
   const clock = opts.clock ?? systemClock;
   const what = `dump of ${describeProfile(p)}`;
   await mkdir(dir, { recursive: true });
-  const pre = await preflightPostgres(p, {
-    ...opts,
-    tempDir: dir,
-    ...(opts.checkSpace === undefined ? {} : { checkSpace: opts.checkSpace }),
-  });
+  // The snapshot connection opens while the preflight runs; the preflight's verdict comes first.
+  const connecting = connectPg(p, opts);
+  connecting.then(
+    () => {},
+    () => {},
+  );
+  let pre: Awaited<ReturnType<typeof preflightPostgres>>;
+  try {
+    pre = await preflightPostgres(p, {
+      ...opts,
+      tempDir: dir,
+      ...(opts.checkSpace === undefined ? {} : { checkSpace: opts.checkSpace }),
+    });
+  } catch (e) {
+    await connecting.then((c) => c.end()).catch(() => {});
+    throw e;
+  }
   progress.update({ phase: 'postgres: snapshot', bytesDone: 0, filesDone: 0, rate: 0 });
   const outputs = ['dump', 'globals.sql', 'facts.json'].map((f) => join(dir, f));
-  const client = await connectPg(p, opts);
+  let client: pg.Client;
+  try {
+    client = await connecting;
+  } catch (e) {
+    throw mapPgError(e, p);
+  }
+  // A failing part (pg_dump, the sink, a facts query) stops the others through `stop`.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   const abort = () => void client.end().catch(() => {});
-  opts.signal?.addEventListener('abort', abort, { once: true });
+  signal.addEventListener('abort', abort, { once: true });
+  let firstError: unknown;
+  const guard = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((e: unknown) => {
+      if (firstError === undefined) {
+        firstError = e;
+        stop.abort();
+      }
+      throw e;
+    });
   try {
     for (const s of STABLE_TEXT_SETTINGS) await client.query(s);
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -67,26 +107,41 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     const takenAt = clock.now().toISOString();
     const tables = await listPgTables(client);
 
-    const dumpRun = runPgDump(p, dir, snapshot, tables.length, opts, progress);
-    const schemaRun = pgSchemaText(p, { ...opts, snapshot });
+    const partOpts = { ...opts, signal };
+    // The schema text (fingerprint) comes from the dump's own toc.dat once pg_dump has exited:
+    // `pg_restore --schema-only` of the archive prints what `pg_dump --schema-only` would, without
+    // a second pg_dump reading the catalogs while the first one runs.
+    const schemaOf = () => pgArchiveSchemaText(join(dir, 'dump'), partOpts);
+    const onFail = (e: unknown) => void guard(Promise.reject(e)).catch(() => {});
+    const dumpRun = guard(
+      opts.sink
+        ? streamPgDump(p, dir, snapshot, tables.length, partOpts, opts.sink, progress, onFail, schemaOf)
+        : runPgDump(p, dir, snapshot, tables.length, partOpts, progress).then(schemaOf),
+    );
+    const globalsRun = guard(
+      opts.globals === false ? Promise.resolve(undefined) : dumpGlobals(p, dir, partOpts, opts.sink),
+    );
     // Facts on the snapshot-holding connection (one query at a time on one connection).
-    const factsRun = (async () => {
-      const info = await pgServerInfo(client);
-      const tf = await mapLimit(tables, 1, (t) => pgTableFacts(client, t));
-      const sequences = await pgSequences(client);
-      return { info, tf, sequences };
-    })();
-    const [schema, f] = await Promise.all([schemaRun, factsRun, dumpRun]).then(([s, f]) => [s, f] as const);
+    const factsRun = guard(
+      (async () => {
+        const info = await pgServerInfo(client);
+        const tf = await mapLimit(tables, 1, (t) => pgTableFacts(client, t));
+        const sequences = await pgSequences(client);
+        return { info, tf, sequences };
+      })(),
+    );
+    const settled = await Promise.allSettled([dumpRun, factsRun, globalsRun]);
+    if (firstError !== undefined) throw firstError;
+    const [schema, f, globalsWarning] = settled.map((r) =>
+      r.status === 'fulfilled' ? r.value : undefined,
+    ) as [string, Awaited<typeof factsRun>, string | undefined];
     await client.query('COMMIT');
-    throwIfAborted(opts.signal);
+    throwIfAborted(signal);
 
     const warnings = [...pre.warnings];
-    if (opts.globals !== false) {
-      const w = await dumpGlobals(p, dir, opts);
-      if (w) {
-        warnings.push(w);
-        progress.log('warn', w);
-      }
+    if (globalsWarning) {
+      warnings.push(globalsWarning);
+      progress.log('warn', globalsWarning);
     }
     const facts: DbFacts = {
       kind: 'postgres',
@@ -100,7 +155,9 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
       dumpTool: `pg_dump ${pre.toolVersion}`,
       warnings,
     };
-    await writeFile(join(dir, 'facts.json'), `${JSON.stringify(facts, null, 2)}\n`);
+    const factsJson = `${JSON.stringify(facts, null, 2)}\n`;
+    if (opts.sink) await opts.sink.file('facts.json', Buffer.from(factsJson));
+    else await writeFile(join(dir, 'facts.json'), factsJson);
     progress.update({
       phase: 'postgres: dumped',
       bytesDone: 0,
@@ -116,67 +173,37 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     if (e instanceof ProcessError || isNoSpace(e)) throw toolError(e, what, dir);
     throw mapPgError(e, p);
   } finally {
-    opts.signal?.removeEventListener('abort', abort);
+    signal.removeEventListener('abort', abort);
     await client.end().catch(() => {});
-  }
-}
-
-async function runPgDump(
-  p: DbProfile,
-  dir: string,
-  snapshot: string,
-  total: number,
-  opts: PgDumpOptions,
-  progress: ProgressReporter,
-): Promise<void> {
-  let done = 0;
-  const args = [
-    '--format=directory',
-    '--compress=0',
-    `--jobs=${Math.max(1, opts.jobs ?? 2)}`,
-    `--snapshot=${snapshot}`,
-    '--no-sync',
-    '--verbose',
-    '--file',
-    join(dir, 'dump'),
-    '--dbname',
-    p.database,
-  ];
-  try {
-    await runProcess(pgTool('pg_dump', opts.tools), args, {
-      env: pgEnv(p, opts),
-      stdout: 'ignore',
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onStderrLine: (line) => {
-        const m = /dumping contents of table "([^"]+)"/.exec(line);
-        if (m) {
-          done++;
-          progress.update({
-            phase: 'postgres: dumping tables',
-            bytesDone: 0,
-            filesDone: done,
-            filesTotal: total,
-            current: m[1],
-            rate: 0,
-          });
-        }
-      },
-    });
-  } catch (e) {
-    throw toolError(e, `pg_dump of ${describeProfile(p)}`, dir);
+    if (opts.sink) await removeQuietly(join(dir, 'dump'));
   }
 }
 
 /** Returns a warning instead of failing when roles cannot be read (no superuser). */
-async function dumpGlobals(p: DbProfile, dir: string, opts: PgDumpOptions): Promise<string | undefined> {
+async function dumpGlobals(
+  p: DbProfile,
+  dir: string,
+  opts: PgDumpOptions,
+  sink: DumpSink | undefined,
+): Promise<string | undefined> {
   const file = join(dir, 'globals.sql');
+  const out: Buffer[] = [];
+  const collect = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(chunk);
+      cb();
+    },
+  });
   try {
     await runProcess(
       pgTool('pg_dumpall', opts.tools),
-      ['--globals-only', '--no-role-passwords', '--file', file, '--database', p.database],
-      { env: pgEnv(p, opts), ...(opts.signal ? { signal: opts.signal } : {}) },
+      ['--globals-only', '--no-role-passwords', ...(sink ? [] : ['--file', file]), '--database', p.database],
+      {
+        env: pgEnv(p, opts),
+        ...(sink ? { stdout: collect } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
     );
-    return undefined;
   } catch (e) {
     await removeQuietly(file);
     throwIfAborted(opts.signal);
@@ -184,4 +211,6 @@ async function dumpGlobals(p: DbProfile, dir: string, opts: PgDumpOptions): Prom
     if (err.code === 'NO_SPACE') throw err;
     return `Roles and tablespaces were not saved (${err.message}); restore with --no-owner or create the roles first.`;
   }
+  if (sink) await sink.file('globals.sql', Buffer.concat(out));
+  return undefined;
 }

@@ -1,8 +1,15 @@
 /**
- * PostgreSQL facts: table list with primary keys, row counts, deterministic row samples hashed on
- * the server, sequences, size. `collectPgFacts` runs on a client whose transaction already holds the
- * dump's snapshot (see dump.ts), so facts and dump describe the same instant; `validate.ts` runs the
- * very same queries on a restored database.
+ * PostgreSQL facts: table list with primary keys, row counts, sampled row hashes, sequences, size.
+ * At dump time they run on a client whose transaction already holds the dump's snapshot (see
+ * dump.ts), so facts and dump describe the same instant; `validate.ts` checks a restored copy.
+ *
+ * Row samples (tables with a primary key): up to SAMPLE_SIZE rows, picked from a block sample of
+ * the table (`TABLESAMPLE SYSTEM (p) REPEATABLE (0)`, p sized for ~SAMPLE_POOL rows, so a 3M-row
+ * table reads a few dozen pages instead of being sorted whole) and ordered by md5 of the key; small
+ * tables are sampled whole. The restored copy is NOT sampled again: validation looks the recorded
+ * keys up through the primary key (`lookupSamples`), which is cheap and independent of the
+ * physical row order, so the same rows are compared on both sides. Facts of older snapshots
+ * (samples chosen by `ORDER BY md5(key)` over the whole table) validate the same way.
  */
 import type pg from 'pg';
 import { SAMPLE_SIZE, type TableFacts, WHOLE_HASH_MAX_ROWS } from '../facts.js';
@@ -13,6 +20,9 @@ export interface PgTable {
   name: string;
   primaryKey: string[];
 }
+
+/** Rows wanted in the block sample the SAMPLE_SIZE rows are picked from. */
+const SAMPLE_POOL = 2000;
 
 export async function listPgTables(c: pg.Client): Promise<PgTable[]> {
   const r = await c.query<{ schema: string; name: string; pk: string[] | null }>(`
@@ -32,20 +42,23 @@ export async function listPgTables(c: pg.Client): Promise<PgTable[]> {
   return r.rows.map((x) => ({ schema: x.schema, name: x.name, primaryKey: x.pk ?? [] }));
 }
 
-/** Facts for one table, computed identically on the source and on a restored copy. */
-export async function pgTableFacts(c: pg.Client, t: PgTable): Promise<TableFacts> {
+const ROW_HASH = `encode(sha256(convert_to(t::text, 'UTF8')), 'hex')`;
+const keyText = (t: PgTable) => `(ROW(${t.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ')}))::text`;
+
+/**
+ * Facts for one table. With `expected` (validation of a restored copy), the rows sampled at dump
+ * time are looked up by key instead of sampling again.
+ */
+export async function pgTableFacts(c: pg.Client, t: PgTable, expected?: TableFacts): Promise<TableFacts> {
   const rel = quoteQualified(t.schema, t.name);
   const cnt = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel}`);
   const rows = Number(cnt.rows[0]?.n ?? 0);
   const facts: TableFacts = { name: `${t.schema}.${t.name}`, rows };
-  const rowHash = `encode(sha256(convert_to(t::text, 'UTF8')), 'hex')`;
   if (t.primaryKey.length > 0) {
     facts.primaryKey = t.primaryKey;
-    const key = `(ROW(${t.primaryKey.map((k) => `t.${quoteIdent(k)}`).join(', ')}))::text`;
-    const r = await c.query<{ k: string; h: string }>(
-      `SELECT ${key} AS k, ${rowHash} AS h FROM ${rel} AS t ORDER BY md5(${key}), ${key} COLLATE "C" LIMIT ${SAMPLE_SIZE}`,
-    );
-    facts.samples = Object.fromEntries(r.rows.map((x) => [x.k, x.h]));
+    facts.samples = expected?.samples
+      ? await lookupSamples(c, t, Object.keys(expected.samples))
+      : await sampleRows(c, t, rows);
   } else if (rows < WHOLE_HASH_MAX_ROWS) {
     const r = await c.query<{ h: string }>(
       `SELECT encode(sha256(convert_to(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C"), ''), 'UTF8')), 'hex') AS h FROM ${rel} AS t`,
@@ -53,6 +66,104 @@ export async function pgTableFacts(c: pg.Client, t: PgTable): Promise<TableFacts
     facts.wholeHash = r.rows[0]?.h ?? '';
   }
   return facts;
+}
+
+/** Up to SAMPLE_SIZE rows (key text -> row hash) from a block sample of the table. */
+async function sampleRows(c: pg.Client, t: PgTable, rows: number): Promise<Record<string, string>> {
+  const rel = quoteQualified(t.schema, t.name);
+  const key = keyText(t);
+  const want = Math.min(SAMPLE_SIZE, rows);
+  let pct = rows <= SAMPLE_POOL ? 100 : Math.max(1e-4, (100 * SAMPLE_POOL) / rows);
+  for (;;) {
+    const sample = pct >= 100 ? '' : ` TABLESAMPLE SYSTEM (${pct.toFixed(6)}) REPEATABLE (0)`;
+    const r = await c.query<{ k: string; h: string }>(
+      `SELECT ${key} AS k, ${ROW_HASH} AS h FROM ${rel} AS t${sample} ORDER BY md5(${key}), ${key} COLLATE "C" LIMIT ${SAMPLE_SIZE}`,
+    );
+    // A block sample can come up short (few, large pages): widen it until enough rows are found.
+    if (r.rows.length >= want || pct >= 100) return Object.fromEntries(r.rows.map((x) => [x.k, x.h]));
+    pct = Math.min(100, pct * 10);
+  }
+}
+
+/** The rows with these keys (key text as recorded at dump time) -> row hash, looked up by primary key. */
+export async function lookupSamples(
+  c: pg.Client,
+  t: PgTable,
+  keys: string[],
+): Promise<Record<string, string>> {
+  if (keys.length === 0) return {};
+  const rel = quoteQualified(t.schema, t.name);
+  const key = keyText(t);
+  const parsed = keys.map(parseRowText);
+  const types = await c.query<{ n: string; ty: string }>(
+    `SELECT a.attname::text AS n, format_type(a.atttypid, a.atttypmod) AS ty
+       FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [rel],
+  );
+  const typeOf = new Map(types.rows.map((x) => [x.n, x.ty]));
+  const cols = t.primaryKey.map((k) => ({ col: `t.${quoteIdent(k)}`, ty: typeOf.get(k) }));
+  let sql: string;
+  let params: string[];
+  if (parsed.every((p) => p?.length === cols.length) && cols.every((x) => x.ty)) {
+    // Typed values through the primary key index: (a, b) IN ((($1)::ta, ($2)::tb), ...).
+    params = parsed.flatMap((p) => p ?? []);
+    const tuple = (i: number) =>
+      `(${cols.map((x, j) => `($${i * cols.length + j + 1})::${x.ty}`).join(', ')})`;
+    const lhs = `(${cols.map((x) => x.col).join(', ')})`;
+    sql = `SELECT ${key} AS k, ${ROW_HASH} AS h FROM ${rel} AS t WHERE ${lhs} IN (${keys.map((_k, i) => tuple(i)).join(', ')})`;
+  } else {
+    // Key text that does not parse (should not happen): compare the text, scanning the table.
+    params = [];
+    sql = `SELECT ${key} AS k, ${ROW_HASH} AS h FROM ${rel} AS t WHERE ${key} = ANY($1::text[])`;
+  }
+  const r = await c.query<{ k: string; h: string }>(sql, params.length ? params : [keys]);
+  return Object.fromEntries(r.rows.map((x) => [x.k, x.h]));
+}
+
+/**
+ * Splits a composite value's text ("(1,\"a,b\")") into its fields' texts, as record_out writes it:
+ * fields separated by commas, quoted when they hold special characters, with "" and \\ doubled
+ * inside quotes. Undefined when the text is not such a value or a field is NULL (empty, unquoted).
+ */
+export function parseRowText(s: string): string[] | undefined {
+  if (s.length < 2 || s[0] !== '(' || s[s.length - 1] !== ')') return undefined;
+  const body = s.slice(1, -1);
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    let v = '';
+    let sawQuote = false;
+    let quoted = false;
+    while (i < body.length) {
+      const ch = body[i] as string;
+      if (quoted) {
+        if (ch === '\\' && i + 1 < body.length) {
+          v += body[i + 1];
+          i += 2;
+        } else if (ch === '"' && body[i + 1] === '"') {
+          v += '"';
+          i += 2;
+        } else if (ch === '"') {
+          quoted = false;
+          i++;
+        } else {
+          v += ch;
+          i++;
+        }
+      } else if (ch === '"') {
+        quoted = sawQuote = true;
+        i++;
+      } else if (ch === ',') break;
+      else {
+        v += ch;
+        i++;
+      }
+    }
+    if (quoted || (v === '' && !sawQuote)) return undefined; // unbalanced quote, or a NULL field
+    out.push(v);
+    if (i >= body.length) return out;
+    i++; // the comma
+  }
 }
 
 export async function pgSequences(c: pg.Client): Promise<Record<string, number | null>> {

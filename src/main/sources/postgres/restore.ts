@@ -7,6 +7,10 @@
  * - Selected tables or schemas: see restore-selected.ts.
  * Ownership is kept when every owning role exists on the target (owner 'auto'), otherwise objects
  * are owned by the restoring user and grants are skipped; `globals: true` creates roles first.
+ * With `source` (table data streamed from the repository instead of files in `dir/dump`), a whole
+ * restore runs in three steps: pg_restore --section=pre-data, the data (restore-data.ts: `jobs`
+ * COPY streams, largest tables first), pg_restore --section=post-data -j (indexes, constraints,
+ * triggers, grants in parallel), the staged restore the sections exist for.
  */
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
@@ -17,7 +21,9 @@ import { AppError, throwIfAborted } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile, withDatabase } from '../profile.js';
+import type { DumpSource } from '../sink.js';
 import { connectPg, mapPgError, type PgToolsOptions, pgEnv, pgTool, quoteIdent } from './connect.js';
+import { copyStatements, loadDataSection } from './restore-data.js';
 import { restoreSelected } from './restore-selected.js';
 import { readToc, type Toc } from './toc.js';
 
@@ -36,6 +42,8 @@ export interface PgRestoreOptions extends DbAuth {
   owner?: 'auto' | 'keep' | 'drop';
   /** Database to connect to for CREATE/DROP DATABASE (default "postgres"). */
   maintenanceDb?: string;
+  /** Table data files streamed instead of read from `dir` (whole-database restores only). */
+  source?: DumpSource;
 }
 
 export interface PgRestoreResult {
@@ -60,6 +68,11 @@ export async function restorePostgres(
   throwIfAborted(opts.signal);
   const toc = await readToc(dumpDir, opts.tools, opts.signal);
   if ((opts.tables?.length ?? 0) > 0 || (opts.schemas?.length ?? 0) > 0) {
+    if (opts.source) {
+      throw new AppError('INVALID_INPUT', 'A selective restore reads the dump from files, not streams.', {
+        hint: 'Restore the component into a directory first.',
+      });
+    }
     return restoreSelected(dumpDir, toc, target, opts);
   }
   return restoreWhole(dir, dumpDir, toc, target, opts);
@@ -92,7 +105,17 @@ async function restoreWhole(
     created = work;
     const ownerArgs = await ownershipArgs(admin, toc, opts.owner ?? 'auto', warnings);
     const total = toc.entries.filter((e) => e.type === 'TABLE DATA').length;
-    await runPgRestore(withDatabase(target, work), [...ownerArgs, dumpDir], opts, total, progress);
+    const into = withDatabase(target, work);
+    if (opts.source) {
+      const run = (args: string[]) => runPgRestore(into, args, opts, total, progress);
+      const copies = copyStatements(dumpDir, toc, opts);
+      copies.catch(() => {});
+      await run([...ownerArgs, '--section=pre-data', dumpDir]);
+      await loadDataSection(dumpDir, toc, into, opts.source, copies, ownerArgs, opts, progress, run);
+      await run([...ownerArgs, '--section=post-data', dumpDir]);
+    } else {
+      await runPgRestore(into, [...ownerArgs, dumpDir], opts, total, progress);
+    }
     throwIfAborted(opts.signal);
     if (exists) {
       await admin.query(`DROP DATABASE ${quoteIdent(target.database)} WITH (FORCE)`);

@@ -28,3 +28,20 @@ export async function pgSchemaText(p: DbProfile, opts: PgSchemaOptions = {}): Pr
     throw toolError(e, `schema dump of PostgreSQL database "${p.database}"`);
   }
 }
+
+/** The same normalised text, read from a directory-format archive's toc.dat (pg_restore --schema-only). */
+export async function pgArchiveSchemaText(
+  dumpDir: string,
+  opts: { tools?: PgToolsOptions; signal?: AbortSignal } = {},
+): Promise<string> {
+  try {
+    const r = await runProcess(
+      pgTool('pg_restore', opts.tools),
+      [...PG_SCHEMA_ARGS, '--file', '-', dumpDir],
+      opts.signal ? { signal: opts.signal } : {},
+    );
+    return normalisePostgresSchema(r.stdout);
+  } catch (e) {
+    throw toolError(e, `reading the schema of the dump in ${dumpDir}`);
+  }
+}

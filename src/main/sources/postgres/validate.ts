@@ -29,6 +29,9 @@ export async function validatePostgres(
 ): Promise<PgValidationReport> {
   const only = opts.tables?.length ? new Set(opts.tables.map(qualifyTable)) : undefined;
   const expected = facts.tables.filter((t) => !only || only.has(t.name));
+  // The schema dump (another process) runs beside the table checks.
+  const schemaRun = only ? undefined : pgSchemaText(target, { ...opts });
+  schemaRun?.catch(() => {});
   const { checks, seqMismatch } = await withPg(target, opts, async (c) => {
     for (const s of STABLE_TEXT_SETTINGS) await c.query(s);
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -36,7 +39,7 @@ export async function validatePostgres(
     const checks: TableCheck[] = [];
     for (const exp of expected) {
       const t = present.get(exp.name);
-      checks.push(compareTable(exp, t ? await pgTableFacts(c, t) : undefined));
+      checks.push(compareTable(exp, t ? await pgTableFacts(c, t, exp) : undefined));
     }
     let seqMismatch: string[] | null = null;
     if (!only && facts.sequences) {
@@ -48,11 +51,7 @@ export async function validatePostgres(
     await c.query('COMMIT');
     return { checks, seqMismatch };
   });
-  let schemaMatch: boolean | null = null;
-  if (!only) {
-    const text = await pgSchemaText(target, { ...opts });
-    schemaMatch = schemaFingerprint(text) === facts.schemaFingerprint;
-  }
+  const schemaMatch = schemaRun ? schemaFingerprint(await schemaRun) === facts.schemaFingerprint : null;
   const report = buildReport(checks, schemaMatch);
   return {
     ...report,

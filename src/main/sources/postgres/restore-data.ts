@@ -1,0 +1,207 @@
+/**
+ * The data section of a whole-database restore when table data is streamed (a DumpSource) rather
+ * than read by pg_restore from files: pg_restore (15.14+) refuses anything but regular files in a
+ * directory archive, so the rows are loaded the way a plain-format dump is: `psql -f -` fed
+ * "COPY ... FROM stdin;" followed by the table's data file (which ends with "\."). `jobs` psql
+ * sessions run at once, each taking the largest piece not yet loaded, like pg_restore -j does.
+ * A table is loaded by one session in the dump's row order: cutting a dominant table into pieces
+ * loaded at once was tried and lost more in the post-data step (its primary key then had to be
+ * built from unsorted rows) than it won.
+ * The COPY statements and the session settings (client_encoding, search_path, row_security...)
+ * are the archive's own: pg_restore prints them from a copy of toc.dat with empty data files.
+ * The section's other entries (sequence values, large objects) are restored by pg_restore -L.
+ * The caller runs --section=pre-data before and --section=post-data (-j) after.
+ */
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ProgressReporter } from '../../engine/progress.js';
+import { AppError } from '../../platform/errors.js';
+import { runProcess } from '../../platform/process.js';
+import { toolError } from '../common.js';
+import { type DbProfile, describeProfile } from '../profile.js';
+import type { DumpSource } from '../sink.js';
+import { pgEnv, pgTool } from './connect.js';
+import type { PgRestoreOptions } from './restore.js';
+import { parseTocLine, type Toc, type TocEntry } from './toc.js';
+
+interface Load {
+  entry: TocEntry;
+  copy: string;
+  path: string;
+  size: number;
+}
+
+export async function loadDataSection(
+  dumpDir: string,
+  toc: Toc,
+  target: DbProfile,
+  source: DumpSource,
+  copyStatements: Promise<CopyStatements>,
+  ownerArgs: string[],
+  opts: PgRestoreOptions,
+  progress: ProgressReporter,
+  runPgRestore: (args: string[]) => Promise<void>,
+): Promise<number> {
+  const tableData = toc.entries.filter((e) => e.type === 'TABLE DATA');
+  const { preamble, copies } = await copyStatements;
+  const loads: Load[] = [];
+  for (const [i, entry] of tableData.entries()) {
+    const path = `dump/${entry.id}.dat`;
+    const size = source.has(path) ? source.size(path) : (await stat(join(dumpDir, `${entry.id}.dat`))).size;
+    loads.push({ entry, copy: copies[i] as string, path, size });
+  }
+  loads.sort((a, b) => b.size - a.size || a.entry.id - b.entry.id);
+  let next = 0;
+  let done = 0;
+  // The first failing lane stops the others; its error is the one reported.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  let firstError: unknown;
+  const fail = (e: unknown) => {
+    if (firstError === undefined) firstError = e;
+    stop.abort();
+  };
+  const lane = async () => {
+    if (next >= loads.length) return;
+    // An error reading the dump (a damaged backup) is kept here: psql only sees its input end.
+    let readError: unknown;
+    async function* guarded(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* script();
+      } catch (e) {
+        readError = e;
+        fail(e);
+        throw e;
+      }
+    }
+    async function* script(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(preamble);
+      while (next < loads.length) {
+        const l = loads[next++] as Load;
+        yield Buffer.from(`${l.copy}\n`);
+        let tail = Buffer.alloc(0);
+        const file = source.has(l.path)
+          ? source.open(l.path)
+          : createReadStream(join(dumpDir, `${l.entry.id}.dat`));
+        for await (const raw of file as AsyncIterable<Uint8Array>) {
+          if (raw.length === 0) continue;
+          const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+          tail = Buffer.concat([tail, b.subarray(Math.max(0, b.length - 8))]).subarray(-8);
+          yield b;
+        }
+        // Data files end with "\." (end of COPY data); a cut file must not swallow the next
+        // statement.
+        if (!/(^|\n)\\\.\n*$/.test(tail.toString('latin1'))) {
+          throw new AppError(
+            'INTEGRITY',
+            `The data of ${l.entry.schema}.${l.entry.tag} in the dump is incomplete (no end-of-data marker).`,
+            { hint: 'Restore from another snapshot; run `mvono-backup check --read-data-subset 100%`.' },
+          );
+        }
+        done++;
+        progress.update({
+          phase: 'postgres: restoring',
+          bytesDone: 0,
+          filesDone: done,
+          filesTotal: loads.length,
+          current: `${l.entry.schema}.${l.entry.tag}`,
+          rate: 0,
+        });
+      }
+    }
+    try {
+      await runProcess(
+        pgTool('psql', opts.tools),
+        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--dbname', target.database, '--file', '-'],
+        {
+          env: pgEnv(target, opts),
+          stdin: Readable.from(guarded()),
+          stdout: 'ignore',
+          signal,
+        },
+      );
+    } catch (e) {
+      fail(readError ?? toolError(e, `loading table data into ${describeProfile(target)}`));
+    }
+    if (readError !== undefined) fail(readError);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs ?? 2, loads.length)) }, lane));
+  if (firstError !== undefined) throw firstError;
+
+  // Sequence values, large objects: the data section's other entries, from files in dumpDir.
+  const listed = await runProcess(pgTool('pg_restore', opts.tools), ['--list', '--section=data', dumpDir], {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  }).catch((e: unknown) => {
+    throw toolError(e, `reading the table of contents of ${dumpDir}`);
+  });
+  const rest = listed.stdout
+    .split('\n')
+    .map(parseTocLine)
+    .filter((e): e is TocEntry => e !== undefined && e.type !== 'TABLE DATA');
+  if (rest.length > 0) {
+    const dir = await mkdtemp(join(tmpdir(), 'mvono-pglist-'));
+    try {
+      const list = join(dir, 'data.list');
+      await writeFile(list, `${rest.map((e) => e.line).join('\n')}\n`);
+      await runPgRestore([...ownerArgs, '--use-list', list, dumpDir]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return loads.length;
+}
+
+export interface CopyStatements {
+  preamble: string;
+  /** One per TABLE DATA entry, in TOC order. */
+  copies: string[];
+}
+
+/**
+ * The session preamble and one "COPY ... FROM stdin;" per TABLE DATA entry (TOC order), as
+ * pg_restore prints them (it runs beside the pre-data step).
+ */
+export async function copyStatements(
+  dumpDir: string,
+  toc: Toc,
+  opts: PgRestoreOptions,
+): Promise<CopyStatements> {
+  const entries = toc.entries.filter((e) => e.type === 'TABLE DATA');
+  if (entries.length === 0) return { preamble: '', copies: [] };
+  const dir = await mkdtemp(join(tmpdir(), 'mvono-pgcopy-'));
+  let out: string;
+  try {
+    await copyFile(join(dumpDir, 'toc.dat'), join(dir, 'toc.dat'));
+    for (const e of entries) await writeFile(join(dir, `${e.id}.dat`), '');
+    await writeFile(join(dir, 'data.list'), `${entries.map((e) => e.line).join('\n')}\n`);
+    out = (
+      await runProcess(
+        pgTool('pg_restore', opts.tools),
+        ['--data-only', '--use-list', join(dir, 'data.list'), '--file', '-', dir],
+        opts.signal ? { signal: opts.signal } : {},
+      )
+    ).stdout;
+  } catch (e) {
+    throw toolError(e, `reading the COPY statements of ${dumpDir}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const lines = out.split('\n');
+  const copies = lines.filter((l) => /^COPY .* FROM stdin;$/.test(l));
+  const first = lines.findIndex((l) => l.startsWith('-- Data for Name:') || l.startsWith('COPY '));
+  // Settings only: comments and psql's \restrict key lines are left out.
+  const preamble = lines
+    .slice(0, first < 0 ? lines.length : first)
+    .filter((l) => /^(SET |SELECT pg_catalog\.set_config)/.test(l))
+    .join('\n');
+  if (copies.length !== entries.length) {
+    throw new AppError(
+      'INTERNAL',
+      `pg_restore printed ${copies.length} COPY statements for ${entries.length} tables of ${dumpDir}.`,
+    );
+  }
+  return { preamble: `${preamble}\n`, copies };
+}

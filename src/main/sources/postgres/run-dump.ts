@@ -1,0 +1,174 @@
+/**
+ * Running pg_dump --format=directory --compress=0 in an exported snapshot, either into
+ * `dir/dump` (runPgDump) or streamed into a DumpSink while it runs (streamPgDump).
+ *
+ * Streaming: pg_dump writes toc.dat first, then one `<dumpId>.dat` per table (workers in parallel,
+ * largest first). Each data file is opened as soon as it appears, unlinked at once (its pages
+ * never need to reach the disk, and the space is freed when both sides close it) and followed
+ * while it grows. It is complete when pg_dump reports "finished item <dumpId>" (parallel mode,
+ * hence at least 2 jobs) or exits. The remaining files (toc.dat, large-object files) are streamed
+ * after pg_dump exits successfully. The sink therefore receives the exact files of the directory
+ * format, and the repository layout is the same as for a dump left on disk.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProgressReporter } from '../../engine/progress.js';
+import { runProcess } from '../../platform/process.js';
+import { toolError } from '../common.js';
+import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
+import { type DumpSink, followFile } from '../sink.js';
+import { type PgToolsOptions, pgEnv, pgTool } from './connect.js';
+
+export interface RunDumpOptions extends DbAuth {
+  jobs?: number;
+  signal?: AbortSignal;
+  tools?: PgToolsOptions;
+}
+
+/** A table's data file in the directory format (followed while it is written). */
+const DATA_FILE = /^\d+\.dat$/;
+/** Data files stored at once (most are complete: only `jobs` of them grow at a time). */
+const FILES_AT_ONCE = 6;
+
+export async function runPgDump(
+  p: DbProfile,
+  dir: string,
+  snapshot: string,
+  total: number,
+  opts: RunDumpOptions,
+  progress: ProgressReporter,
+  onLine?: (line: string) => void,
+  minJobs = 1,
+): Promise<void> {
+  let done = 0;
+  const args = [
+    '--format=directory',
+    '--compress=0',
+    `--jobs=${Math.max(minJobs, opts.jobs ?? 2)}`,
+    `--snapshot=${snapshot}`,
+    // Also required when streaming: syncing would reopen the data files by name after we unlinked them.
+    '--no-sync',
+    '--verbose',
+    '--file',
+    join(dir, 'dump'),
+    '--dbname',
+    p.database,
+  ];
+  try {
+    await runProcess(pgTool('pg_dump', opts.tools), args, {
+      env: pgEnv(p, opts),
+      stdout: 'ignore',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onStderrLine: (line) => {
+        onLine?.(line);
+        const m = /dumping contents of table "([^"]+)"/.exec(line);
+        if (m) {
+          done++;
+          progress.update({
+            phase: 'postgres: dumping tables',
+            bytesDone: 0,
+            filesDone: done,
+            filesTotal: total,
+            current: m[1],
+            rate: 0,
+          });
+        }
+      },
+    });
+  } catch (e) {
+    throw toolError(e, `pg_dump of ${describeProfile(p)}`, dir);
+  }
+}
+
+export async function streamPgDump<T>(
+  p: DbProfile,
+  dir: string,
+  snapshot: string,
+  total: number,
+  opts: RunDumpOptions,
+  sink: DumpSink,
+  progress: ProgressReporter,
+  /** Called when storing a file fails while pg_dump still runs (the caller stops everything). */
+  onFail: (e: unknown) => void,
+  /** Runs once pg_dump has exited, while the last files are stored (reads toc.dat, which stays). */
+  afterExit: () => Promise<T>,
+): Promise<T> {
+  const dumpDir = join(dir, 'dump');
+  // Stops the followers when pg_dump fails (their own errors are then not the story).
+  const local = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
+  const finished = new Set<string>();
+  let exited = false;
+  const started = new Map<string, Promise<void>>();
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= FILES_AT_ONCE) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+  const store = (name: string, follow: boolean) => {
+    const path = join(dumpDir, name);
+    const data = followFile(path, () => !follow || exited || finished.has(name), {
+      signal,
+      ...(follow ? { onOpen: () => rm(path, { force: true }) } : {}),
+    });
+    const run = slot(() => sink.file(`dump/${name}`, data));
+    run.catch((e: unknown) => {
+      if (!local.signal.aborted) onFail(e);
+    });
+    started.set(name, run);
+  };
+  const allStored = async () => {
+    const failed = (await Promise.allSettled(started.values())).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  const scan = async () => {
+    let names: string[];
+    try {
+      names = await readdir(dumpDir);
+    } catch {
+      return; // not created yet
+    }
+    for (const n of names) if (DATA_FILE.test(n) && !started.has(n)) store(n, true);
+  };
+  const scans = new Set<Promise<void>>();
+  const rescan = () => {
+    const s = scan().finally(() => scans.delete(s));
+    scans.add(s);
+  };
+  try {
+    await runPgDump(
+      p,
+      dir,
+      snapshot,
+      total,
+      { ...opts, signal },
+      progress,
+      (line) => {
+        const m = /finished item (\d+) /.exec(line);
+        if (m) finished.add(`${m[1]}.dat`);
+        if (m || line.includes('dumping contents of table')) rescan();
+      },
+      2,
+    );
+  } catch (e) {
+    local.abort();
+    await Promise.allSettled([...scans, ...started.values()]);
+    throw e;
+  }
+  exited = true;
+  const after = afterExit();
+  after.catch(() => {});
+  await Promise.allSettled([...scans]);
+  await scan();
+  // toc.dat and large-object files, complete now.
+  for (const n of (await readdir(dumpDir)).sort()) if (!started.has(n)) store(n, false);
+  await allStored();
+  return after;
+}
