@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { blobId } from '../../crypto/keys.js';
 import { isAppError } from '../../platform/errors.js';
 import { openBlobSync, sealBlobSync } from '../blob.js';
+import { collectAfter, WORKER_GC } from '../gc.js';
 import { FileJobs } from './file-job.js';
 import type { Request, Response, WorkerInit } from './protocol.js';
 
@@ -66,7 +67,8 @@ port.on('message', (m: Request) => {
       case 'open': {
         const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
         const out = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
-        return reply({ op: 'opened', seq: m.seq, plain: out }, transferable(out));
+        reply({ op: 'opened', seq: m.seq, plain: out }, transferable(out));
+        return collectAfter(m.sealed.length, WORKER_GC);
       }
     }
   } catch (e) {
