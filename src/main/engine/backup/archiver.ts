@@ -38,7 +38,7 @@ const BATCH_FILES = 256;
 const STAT_BATCH = 256;
 const DIR_FANOUT = 8;
 /** File jobs in flight per crypto worker (each holds at most a few MiB). */
-const JOBS_PER_WORKER = Number(process.env.MVONO_JOBS) || 1;
+const JOBS_PER_WORKER = 1;
 const SKIPPABLE = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP']);
 
 interface FileItem extends FileToSave {

@@ -13,7 +13,7 @@ import { Chunker, type ChunkerParams } from '../chunker.js';
 import { collectAfter, WORKER_GC } from '../gc.js';
 import type { FileEnd, FilesRequest, Response } from './protocol.js';
 
-const SLAB = (Number(process.env.MVONO_SLAB_MIB) || 2) * 1024 * 1024;
+const SLAB = 2 * 1024 * 1024;
 const PART_BYTES = SLAB;
 const MIN_READ = 4 * 1024;
 const KEEP_FREE = 2;
