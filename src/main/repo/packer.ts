@@ -5,7 +5,7 @@
  * in flight (plus the pack being filled). `flush()` uploads the last pack and surfaces any error.
  */
 import { blobId } from '../crypto/keys.js';
-import { throwIfAborted } from '../platform/errors.js';
+import { AppError, throwIfAborted } from '../platform/errors.js';
 import type { Storage } from '../storage/port.js';
 import { sealBlob } from './blob.js';
 import { BlobType, TARGET_PACK_SIZE } from './format.js';
@@ -49,6 +49,7 @@ export class Packer {
   private readonly uploadSlots: Semaphore;
   private readonly maxUploads: number;
   private waitingForSlot = 0;
+  private abandoned = false;
   private error: unknown;
   addedBytes = 0;
   storedBytes = 0;
@@ -73,6 +74,8 @@ export class Packer {
 
   /** The pack being filled, opened on first use (a temp file where the storage streams). */
   private open(type: BlobType): OpenPack | Promise<OpenPack> {
+    // After abandon(), late deliveries (a worker finishing a part) must not start a new pack.
+    if (this.abandoned) throw new AppError('CANCELLED', 'The backup was stopped.');
     const cur = this.current.get(type);
     if (cur) return cur;
     if (!this.storage.openWriter) {
@@ -247,6 +250,7 @@ export class Packer {
 
   /** Removes a partly written pack (after a failure or cancel: nothing of it becomes visible). */
   async abandon(): Promise<void> {
+    this.abandoned = true;
     await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
     const packs = [...this.current.values()];
     this.current.clear();
