@@ -56,7 +56,13 @@ export class CryptoPool {
       const w = new Worker(WORKER_URL, {
         workerData: { enc: keys.enc, mac: keys.mac, chunker: chunking?.params, gear: chunking?.gear },
       });
-      w.on('message', (r: Response) => (this.jobs.has(r.seq) ? this.onJob(r) : this.settle(r)));
+      w.on('message', (r: Response) => {
+        if (this.jobs.has(r.seq)) this.onJob(r);
+        else if (r.op === 'part') {
+          // A job that failed here while its worker read on: let the worker finish, sealing nothing.
+          w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal: new Uint8Array(r.ids.length) });
+        } else this.settle(r);
+      });
       w.on('error', (e) => this.failAll(e));
       w.unref();
       return w;
