@@ -87,11 +87,6 @@ export class StreamedPack implements OpenPack {
   get count(): number {
     return this.entries.length;
   }
-  /** Bytes handed to the writer and not yet written. */
-  pendingWrites(): number {
-    return this.writes.size;
-  }
-
   private write(data: Uint8Array): Promise<void> {
     const at = this.size;
     this.size += data.length;

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
 import type { ChunkerParams } from '../chunker.js';
-import type { FilesRequest, Request, Response, WorkerKeys } from './protocol.js';
+import type { FilesRequest, Request, Response, WorkerInit, WorkerKeys } from './protocol.js';
 
 export type PartMessage = Extract<Response, { op: 'part' }>;
 export type SealedPartMessage = Extract<Response, { op: 'sealedPart' }>;
@@ -48,13 +48,18 @@ export class CryptoPool {
 
   constructor(
     keys: WorkerKeys,
-    chunking?: { params: ChunkerParams; gear: Uint32Array },
+    chunking: { params: ChunkerParams; gear: Uint32Array },
     size = Number(process.env.MVONO_CRYPTO_WORKERS) || Math.max(1, Math.min(4, availableParallelism())),
   ) {
     this.activeJobs = new Array<number>(size).fill(0);
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(WORKER_URL, {
-        workerData: { enc: keys.enc, mac: keys.mac, chunker: chunking?.params, gear: chunking?.gear },
+        workerData: {
+          enc: keys.enc,
+          mac: keys.mac,
+          chunker: chunking.params,
+          gear: chunking.gear,
+        } satisfies WorkerInit,
       });
       w.on('message', (r: Response) => {
         if (this.jobs.has(r.seq)) this.onJob(r);

@@ -58,6 +58,6 @@ export interface WorkerKeys {
 }
 
 export interface WorkerInit extends WorkerKeys {
-  chunker?: ChunkerParams;
-  gear?: Uint32Array;
+  chunker: ChunkerParams;
+  gear: Uint32Array;
 }

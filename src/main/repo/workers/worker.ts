@@ -20,7 +20,7 @@ function reply(r: Response, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
 }
 
-const jobs = k.chunker && k.gear ? new FileJobs(keys, k.chunker, k.gear, reply) : undefined;
+const jobs = new FileJobs(keys, k.chunker, k.gear, reply);
 
 function fail(seq: number, e: unknown): void {
   reply({
@@ -55,14 +55,13 @@ port.on('message', (m: Request) => {
         return reply({ op: 'sealed', seq: m.seq, sealed, rawLength: b.rawLength }, transferable(sealed));
       }
       case 'files':
-        if (!jobs) throw new Error('this worker was started without chunker parameters');
         jobs.run(m).catch((e) => fail(m.seq, e));
         return;
       case 'recycle':
-        jobs?.recycle(m.buf);
+        jobs.recycle(m.buf);
         return;
       case 'decide':
-        jobs?.decide(m.seq, m.part, m.seal);
+        jobs.decide(m.seq, m.part, m.seal);
         return;
       case 'open': {
         const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
