@@ -114,13 +114,7 @@ export class Archiver {
     const st = this.stat(path);
     if (!st) return undefined;
     const out: (TreeNode | undefined)[] = [undefined];
-    await this.entries(
-      path.slice(0, path.length - name.length),
-      [name],
-      [st],
-      new Map(parent ? [[name, parent]] : []),
-      out,
-    );
+    await this.entries([path], [name], [st], new Map(parent ? [[name, parent]] : []), out);
     return out[0];
   }
 
@@ -137,15 +131,15 @@ export class Archiver {
     }
   }
 
-  /** lstat of every name, in batches with a turn of the event loop between them (workers' messages). */
-  private async statAll(dir: string, names: string[]): Promise<(BigStats | undefined)[]> {
-    const out = new Array<BigStats | undefined>(names.length);
-    for (let i = 0; i < names.length; i++) {
+  /** lstat of every path, in batches with a turn of the event loop between them (workers' messages). */
+  private async statAll(paths: string[]): Promise<(BigStats | undefined)[]> {
+    const out = new Array<BigStats | undefined>(paths.length);
+    for (let i = 0; i < paths.length; i++) {
       if (i % STAT_BATCH === 0) {
         throwIfAborted(this.opts.signal);
         if (i > 0) await new Promise<void>((r) => setImmediate(r));
       }
-      out[i] = this.stat(join(dir, names[i]!));
+      out[i] = this.stat(paths[i]!);
     }
     return out;
   }
@@ -167,15 +161,16 @@ export class Archiver {
         // a damaged parent only costs re-reading
       }
     }
-    const stats = await this.statAll(path, names);
+    const paths = names.map((n) => join(path, n));
+    const stats = await this.statAll(paths);
     const nodes = new Array<TreeNode | undefined>(names.length);
-    await this.entries(path, names, stats, parentNodes, nodes);
+    await this.entries(paths, names, stats, parentNodes, nodes);
     return this.saveTree(nodes.filter((n): n is TreeNode => n !== undefined));
   }
 
-  /** Fills `out[i]` with the node of `names[i]` in `dirPath` (undefined when skipped). */
+  /** Fills `out[i]` with the node named `names[i]` for `paths[i]` (undefined when skipped). */
   private async entries(
-    dirPath: string,
+    paths: string[],
     names: string[],
     stats: (BigStats | undefined)[],
     parents: Map<string, TreeNode>,
@@ -194,7 +189,7 @@ export class Archiver {
       const st = stats[i];
       if (!st) continue;
       const name = names[i]!;
-      const path = join(dirPath, name);
+      const path = paths[i]!;
       const parent = parents.get(name);
       const base: TreeNode = {
         name,
@@ -243,10 +238,7 @@ export class Archiver {
       mapLimit(subdirs, DIR_FANOUT, async (i) => {
         const base = out[i]!;
         const parent = parents.get(names[i]!);
-        const subtree = await this.dir(
-          join(dirPath, names[i]!),
-          parent?.type === 'dir' ? parent.subtree : undefined,
-        );
+        const subtree = await this.dir(paths[i]!, parent?.type === 'dir' ? parent.subtree : undefined);
         if (subtree === undefined) {
           out[i] = undefined;
           return;
