@@ -120,7 +120,7 @@ export function keyService(d: AppDeps): KeyService {
               for (const s of await listSlots(repo.storage, ctx.signal)) {
                 if (s.type === 'kms') {
                   const p = await kmsProvider(String(s.params.keyId), d.kms, d.clock);
-                  const rec = await rewrapSlot(repo.storage, repo.id, repo.keys.master, s, p, d.clock);
+                  const rec = await rewrapSlot(repo.storage, repo.id, s, p, d.clock);
                   ctx.log('info', `KMS slot ${s.id} re-wrapped as ${rec.id}.`);
                   rotated++;
                 } else if (s.type === 'keychain') {

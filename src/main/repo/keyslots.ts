@@ -115,7 +115,6 @@ export async function unlockMaster(
 export async function rewrapSlot(
   storage: Storage,
   repoId: string,
-  master: Buffer,
   slot: KeySlotRecord,
   provider: KekProvider,
   clock: Clock,

@@ -31,7 +31,7 @@ export async function rotateKmsSlots(ctx: Ctx, repo: Repository, v: Values): Pro
       keyId: settings.keyId ?? String(s.params.keyId),
       region: settings.region ?? String(s.params.region),
     });
-    const rec = await rewrapSlot(repo.storage, repo.id, repo.keys.master, s, p, systemClock);
+    const rec = await rewrapSlot(repo.storage, repo.id, s, p, systemClock);
     rotated.push({
       slot: rec.id,
       generation: rec.generation ?? 0,
