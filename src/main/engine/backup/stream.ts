@@ -10,9 +10,9 @@
  *   blob verified (AES-GCM tag and id) before it is yielded, so a database restore can feed a dump
  *   tool without writing the file first.
  */
-import { AppError, throwIfAborted } from '../../platform/errors.js';
+import { AppError, isAppError, throwIfAborted } from '../../platform/errors.js';
 import { Chunker } from '../../repo/chunker.js';
-import { BlobType, packName } from '../../repo/format.js';
+import { BlobType } from '../../repo/format.js';
 import type { Packer, SaveResult } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type TreeNode } from '../../repo/tree.js';
@@ -133,25 +133,15 @@ export async function* readNodeStream(
 ): AsyncGenerator<Buffer> {
   const ids = node.content ?? [];
   const what = opts.path ?? node.name;
-  const load = async (id: string): Promise<Buffer> => {
-    const loc = repo.index.get(id);
-    if (!loc) {
-      throw new AppError('INTEGRITY', `Blob ${id.slice(0, 12)} of ${what} is missing from the repository.`, {
+  // Repository.loadBlob reads and verifies; its integrity errors are given the file's name here.
+  const load = (id: string): Promise<Buffer> =>
+    repo.loadBlob(id, opts.signal).catch((e: unknown) => {
+      if (!isAppError(e, 'INTEGRITY')) throw e;
+      throw new AppError('INTEGRITY', `${what}: ${e.message}`, {
         hint: 'Run `mvono-backup check` and restore from another snapshot or the secondary repository.',
+        cause: e,
       });
-    }
-    const sealed = await repo.storage.get(packName(loc.pack), {
-      offset: loc.offset,
-      length: loc.length,
-      ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    if (sealed.length !== loc.length) {
-      throw new AppError('INTEGRITY', `Pack ${loc.pack.slice(0, 12)} (holding ${what}) is truncated.`, {
-        hint: 'Run `mvono-backup check` and restore from another snapshot or the secondary repository.',
-      });
-    }
-    return repo.openSealed(id, sealed, loc.rawLength);
-  };
   const queue: Promise<Buffer>[] = [];
   let next = 0;
   const fill = () => {
