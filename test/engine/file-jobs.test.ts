@@ -15,6 +15,7 @@ import { saveFiles } from '../../src/main/repo/file-saver.js';
 import { BlobType } from '../../src/main/repo/format.js';
 import type { Repository } from '../../src/main/repo/repository.js';
 import { prng, randomBytesFrom, text } from '../support/fs-tree.js';
+import { abortWhen } from '../support/progress.js';
 import { initRepo, openRepo } from '../support/repo.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -122,12 +123,7 @@ describe('file jobs in the crypto workers', () => {
       components: [{ type: 'files', name: 'files', paths: [join(dir, 'src')] }],
       signal: ac.signal,
       forceReread: true,
-      progress: {
-        update: (p) => {
-          if (p.bytesDone > 0) ac.abort();
-        },
-        log: () => {},
-      },
+      progress: abortWhen(ac, (p) => p.bytesDone > 0),
     });
     await assert.rejects(run, { code: 'CANCELLED' });
     assert.equal((await repo.listSnapshots()).length, before);

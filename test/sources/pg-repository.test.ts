@@ -21,6 +21,7 @@ import { describeMismatches } from '../../src/main/sources/facts.js';
 import { dumpPostgres } from '../../src/main/sources/postgres/dump.js';
 import { validatePostgres } from '../../src/main/sources/postgres/validate.js';
 import { buildPgMgmtDb, dropPg, pgProfile, uniqueDbName, withPgDb } from '../support/mgmt-db.js';
+import { abortWhen } from '../support/progress.js';
 import { initRepo } from '../support/repo.js';
 import { pgDbExists, rawSchema, sequenceValues, tableHashes, tempDir } from './helpers.js';
 
@@ -141,12 +142,7 @@ describe('postgres dumps streamed through the repository', () => {
         databases: [{ profile: pgProfile(src) }],
         tempDir: tmp,
         signal: ac.signal,
-        progress: {
-          update: (p) => {
-            if (p.phase === 'postgres: dumping tables') ac.abort();
-          },
-          log: () => {},
-        },
+        progress: abortWhen(ac, (p) => p.phase === 'postgres: dumping tables'),
       }),
       (e) => isAppError(e, 'CANCELLED'),
     );
@@ -160,12 +156,7 @@ describe('postgres dumps streamed through the repository', () => {
       restoreDatabase(repo, first, {
         target: pgProfile(cancelled),
         signal: ac.signal,
-        progress: {
-          update: (p) => {
-            if (p.phase === 'postgres: restoring') ac.abort();
-          },
-          log: () => {},
-        },
+        progress: abortWhen(ac, (p) => p.phase === 'postgres: restoring'),
       }),
       (e) => isAppError(e, 'CANCELLED'),
     );
