@@ -35,6 +35,7 @@ import {
 import { backupWithDatabases } from '../backup/databases.js';
 import { readNodeStream } from '../backup/stream.js';
 import type { ProgressReporter } from '../progress.js';
+import { walkTree } from '../walk.js';
 import { restoreComponent } from './restore.js';
 
 export interface DatabaseRestoreOptions {
@@ -182,14 +183,14 @@ async function stagePostgres(
     throw new AppError('NOT_FOUND', `Snapshot ${snap.id.slice(0, 8)} has no component "${component}".`);
   }
   const files = new Map<string, TreeNode>();
-  const walk = async (tree: string, rel: string): Promise<void> => {
-    for (const n of (await repo.loadTree(tree, signal)).nodes) {
-      const path = rel ? `${rel}/${n.name}` : n.name;
-      if (n.type === 'dir' && n.subtree) await walk(n.subtree, path);
-      else if (n.type === 'file') files.set(path, n);
-    }
-  };
-  await walk(top.subtree, '');
+  await walkTree(
+    repo,
+    top.subtree,
+    (path, n) => {
+      if (n.type === 'file') files.set(path, n);
+    },
+    signal ? { signal } : {},
+  );
   const dir = join(tmp, component);
   const local = (p: string) => join(dir, ...p.split('/'));
   const label = (p: string) => `${component}/${p}`;
