@@ -44,6 +44,16 @@ const INLINE_WRITE = 64 * 1024;
 /** Bytes read from a pack at once (two packs at a time): 16 MiB cost ~70 MiB more peak memory for no speed. */
 const MAX_RANGE = 8 * 1024 * 1024;
 
+/** Creates (or empties) a file and sets its size: a hole the writes then fill. */
+async function createSized(path: string, size: number): Promise<void> {
+  const fh = await openFile(path, 'w', 0o600);
+  try {
+    await fh.truncate(size);
+  } finally {
+    await fh.close();
+  }
+}
+
 const ZEROS = Buffer.alloc(1024 * 1024);
 /** Native comparisons against a zero buffer (a byte loop in JS costs seconds per GiB). */
 function isZero(b: Buffer): boolean {
@@ -159,11 +169,7 @@ export async function restore(
   await mapLimit(
     plan.files.filter((_f, i) => !single[i]),
     16,
-    async (f) => {
-      const fh = await openFile(abs(f), 'w', 0o600);
-      await fh.truncate(f.node.size ?? 0);
-      await fh.close();
-    },
+    (f) => createSized(abs(f), f.node.size ?? 0),
   );
   plan.files.forEach((f, i) => {
     let offset = 0;
@@ -200,11 +206,7 @@ export async function restore(
   const writeTo = async (t: Target, data: Buffer) => {
     if (damaged.has(t.file)) return handles.done(t.file, 1);
     if (isZero(data)) {
-      if (single[t.file]) {
-        const fh = await openFile(abs(plan.files[t.file]!), 'w', 0o600);
-        await fh.truncate(data.length);
-        await fh.close();
-      }
+      if (single[t.file]) await createSized(abs(plan.files[t.file]!), data.length);
       return handles.done(t.file, 1);
     }
     if (single[t.file] && data.length <= INLINE_WRITE) {
