@@ -1,6 +1,6 @@
 /**
  * Makes a fresh clone runnable: npm dependencies (Electron's binary download skipped where it
- * cannot be fetched; better-sqlite3 built for this Node) and the compiled program. Used by
+ * cannot be fetched; better-sqlite3 and zstd-napi built from source) and the compiled program. Used by
  * `npm start` and `npm test`, so the README's two commands work on a fresh machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ export function ensureInstalled() {
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   say('bootstrap: installing npm dependencies (Electron binary download skipped; see README)…');
   sh('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
-  sh('npm', ['rebuild', 'better-sqlite3']);
+  sh('npm', ['rebuild', 'better-sqlite3', 'zstd-napi']);
 }
 
 export function ensureBuilt({ force = false } = {}) {

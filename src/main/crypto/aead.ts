@@ -28,7 +28,9 @@ export function open(key: Uint8Array, box: Uint8Array, aad: Uint8Array | undefin
   if (aad) d.setAAD(aad);
   d.setAuthTag(tag);
   try {
-    return Buffer.concat([d.update(box.subarray(NONCE_LEN, box.length - TAG_LEN)), d.final()]);
+    const body = d.update(box.subarray(NONCE_LEN, box.length - TAG_LEN));
+    const fin = d.final(); // empty for GCM: no second copy of the body
+    return fin.length === 0 ? body : Buffer.concat([body, fin]);
   } catch (cause) {
     throw new AppError('INTEGRITY', `${what} failed authentication: the data is damaged or was altered.`, {
       hint: 'Run `mvono-backup check --read-data-subset 100%` to find every affected snapshot.',

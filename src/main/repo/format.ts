@@ -21,6 +21,7 @@ export enum BlobType {
 export enum Codec {
   Raw = 0,
   Brotli = 1,
+  Zstd = 2,
 }
 
 /** Pack header entry: type u8, id 32 bytes, offset u32, length u32 (sealed), rawLength u32. */

@@ -11,13 +11,13 @@ import { decode, encode } from './blob.js';
 export type ObjectKind = 'index' | 'snapshot' | 'lock';
 
 export async function sealJson(enc: Buffer, kind: ObjectKind, value: unknown): Promise<Buffer> {
-  const payload = await encode(Buffer.from(JSON.stringify(value)));
+  const payload = encode(Buffer.from(JSON.stringify(value)));
   return seal(enc, payload, Buffer.from(kind));
 }
 
 export async function openJson<T>(enc: Buffer, kind: ObjectKind, box: Uint8Array, what: string): Promise<T> {
   const payload = open(enc, box, Buffer.from(kind), what);
-  return JSON.parse((await decode(payload, what)).toString('utf8')) as T;
+  return JSON.parse(decode(payload, what).toString('utf8')) as T;
 }
 
 export const sha256hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

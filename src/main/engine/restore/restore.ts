@@ -1,14 +1,15 @@
 /**
  * restore(): writes a snapshot (or the parts matching include globs) below a target directory.
- * Blobs are fetched pack by pack (one ranged read per run of nearby blobs), verified (AES-GCM tag
- * and HMAC id) before a byte is written, and written to every file that uses them. Files whose
- * blobs fail verification are removed and reported: a damaged file is never left with wrong bytes.
+ * Blobs are fetched pack by pack (one ranged read per run of nearby blobs); each range goes to a
+ * crypto worker that verifies every blob (AES-GCM tag and HMAC id) before a byte is written and
+ * writes it to every file that uses it (repo/workers/write-job.ts). Files whose blobs fail
+ * verification are removed and reported: a damaged file is never left with wrong bytes.
  * Runs of zero bytes are left as holes (sparse files).
  */
 import { chmodSync, chownSync, lchownSync, lutimesSync, utimesSync } from 'node:fs';
-import { type FileHandle, mkdir, open as openFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { AppError, isAppError, throwIfAborted } from '../../platform/errors.js';
+import { AppError, type ErrorCode, isAppError, isErrorCode, throwIfAborted } from '../../platform/errors.js';
 import { packName } from '../../repo/format.js';
 import type { BlobLocation } from '../../repo/index-store.js';
 import { mapLimit } from '../../repo/index-store.js';
@@ -40,9 +41,10 @@ interface Target {
 }
 
 const MAX_GAP = 512 * 1024;
-const INLINE_WRITE = 64 * 1024;
-/** Bytes read from a pack at once (two packs at a time): 16 MiB cost ~70 MiB more peak memory for no speed. */
+/** Bytes read from a pack at once: 16 MiB cost ~70 MiB more peak memory for no speed. */
 const MAX_RANGE = 8 * 1024 * 1024;
+/** Packs read at once: one range being read while each worker writes another. */
+const PACKS_AT_ONCE = 3;
 
 /** Creates (or empties) a file and sets its size: a hole the writes then fill. */
 async function createSized(path: string, size: number): Promise<void> {
@@ -51,71 +53,6 @@ async function createSized(path: string, size: number): Promise<void> {
     await fh.truncate(size);
   } finally {
     await fh.close();
-  }
-}
-
-const ZEROS = Buffer.alloc(1024 * 1024);
-/** Native comparisons against a zero buffer (a byte loop in JS costs seconds per GiB). */
-function isZero(b: Buffer): boolean {
-  if (b.length === 0 || b[0] !== 0 || b[b.length - 1] !== 0) return b.length === 0;
-  for (let o = 0; o < b.length; o += ZEROS.length) {
-    const n = Math.min(ZEROS.length, b.length - o);
-    if (!b.subarray(o, o + n).equals(ZEROS.subarray(0, n))) return false;
-  }
-  return true;
-}
-
-/**
- * File handles for writing restored blobs: one handle per file, opened on its first blob and closed
- * after its last. Past `max` open files, writes open and close their own handle (fd limits).
- */
-class Handles {
-  private readonly open = new Map<number, { fh: Promise<FileHandle>; writing: number }>();
-  constructor(
-    private readonly pathOf: (i: number) => string,
-    private readonly remaining: number[],
-    /** Files not created yet (one blob): opened with 'w' (create) instead of 'r+'. */
-    private readonly creates: (i: number) => boolean,
-    private readonly max = 256,
-  ) {}
-  private flags(file: number): string {
-    return this.creates(file) ? 'w' : 'r+';
-  }
-  async write(file: number, data: Buffer, offset: number): Promise<void> {
-    let h = this.open.get(file);
-    if (!h && this.open.size >= this.max) {
-      const fh = await openFile(this.pathOf(file), this.flags(file), 0o600);
-      try {
-        await fh.write(data, 0, data.length, offset);
-      } finally {
-        await fh.close();
-      }
-      return this.done(file, 1);
-    }
-    if (!h) {
-      h = { fh: openFile(this.pathOf(file), this.flags(file), 0o600), writing: 0 };
-      this.open.set(file, h);
-    }
-    h.writing++;
-    try {
-      await (await h.fh).write(data, 0, data.length, offset);
-    } finally {
-      h.writing--;
-    }
-    await this.done(file, 1);
-  }
-  /** Counts written (or skipped) blobs; closes the file when all are done. */
-  async done(file: number, n: number): Promise<void> {
-    this.remaining[file] = (this.remaining[file] ?? 0) - n;
-    const h = this.open.get(file);
-    if (this.remaining[file]! <= 0 && h && h.writing === 0) {
-      this.open.delete(file);
-      await (await h.fh).close();
-    }
-  }
-  async closeAll(): Promise<void> {
-    for (const h of this.open.values()) await (await h.fh.catch(() => undefined))?.close().catch(() => {});
-    this.open.clear();
   }
 }
 
@@ -195,81 +132,63 @@ export async function restore(
     }
   });
 
-  const remaining = plan.files.map(() => 0);
-  for (const blobs of byPack.values())
-    for (const b of blobs.values()) for (const t of b.targets) remaining[t.file]!++;
-  const handles = new Handles(
-    (i) => abs(plan.files[i]!),
-    remaining,
-    (i) => single[i] === true,
-  );
-  const writeTo = async (t: Target, data: Buffer) => {
-    if (damaged.has(t.file)) return handles.done(t.file, 1);
-    if (isZero(data)) {
-      if (single[t.file]) await createSized(abs(plan.files[t.file]!), data.length);
-      return handles.done(t.file, 1);
+  const integrityFailure = (targets: Target[], message: string) => {
+    for (const t of targets) {
+      if (!damaged.has(t.file)) errors.push({ path: plan.files[t.file]!.path, message });
+      damaged.add(t.file);
     }
-    if (single[t.file] && data.length <= INLINE_WRITE) {
-      // A whole small file in one create+write+close on libuv's pool: creating a file is a slow
-      // syscall on some file systems (~0.3 ms on this project's VMs), so several run at once and
-      // the main thread stays free to feed the crypto workers.
-      await writeFile(abs(plan.files[t.file]!), data, { mode: 0o600 });
-      return handles.done(t.file, 1);
-    }
-    return handles.write(t.file, data, t.offset);
   };
-
-  try {
-    await mapLimit([...byPack], 2, async ([pack, blobMap]) => {
+  await mapLimit([...byPack], PACKS_AT_ONCE, async ([pack, blobMap]) => {
+    const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
+    let i = 0;
+    while (i < blobs.length) {
       throwIfAborted(signal);
-      const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
-      let i = 0;
-      while (i < blobs.length) {
-        let j = i + 1;
-        const start = blobs[i]![1].loc.offset;
-        let end = start + blobs[i]![1].loc.length;
-        while (j < blobs.length) {
-          const l = blobs[j]![1].loc;
-          if (l.offset - end > MAX_GAP || l.offset + l.length - start > MAX_RANGE) break;
-          end = Math.max(end, l.offset + l.length);
-          j++;
-        }
-        let range: Uint8Array | undefined;
-        try {
-          range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal });
-        } catch (e) {
-          if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;
-        }
-        await mapLimit(blobs.slice(i, j), 8, async ([id, b]) => {
-          let data: Buffer;
-          try {
-            if (!range || range.length < b.loc.offset - start + b.loc.length) {
-              throw new AppError('INTEGRITY', `pack ${pack.slice(0, 12)} is missing or truncated`);
-            }
-            data = await repo.openSealed(
-              id,
-              range.subarray(b.loc.offset - start, b.loc.offset - start + b.loc.length),
-              b.loc.rawLength,
-            );
-          } catch (e) {
-            if (!isAppError(e) || (e.code !== 'INTEGRITY' && e.code !== 'NOT_FOUND')) throw e;
-            for (const t of b.targets) {
-              if (!damaged.has(t.file)) errors.push({ path: plan.files[t.file]!.path, message: e.message });
-              damaged.add(t.file);
-            }
-            return;
-          }
-          for (const t of b.targets) {
-            await writeTo(t, data);
-            meter.addBytes(data.length, plan.files[t.file]!.path);
-          }
-        });
-        i = j;
+      let j = i + 1;
+      const start = blobs[i]![1].loc.offset;
+      let end = start + blobs[i]![1].loc.length;
+      while (j < blobs.length) {
+        const l = blobs[j]![1].loc;
+        if (l.offset - end > MAX_GAP || l.offset + l.length - start > MAX_RANGE) break;
+        end = Math.max(end, l.offset + l.length);
+        j++;
       }
-    });
-  } finally {
-    await handles.closeAll();
-  }
+      const run = blobs.slice(i, j);
+      i = j;
+      let range: Uint8Array;
+      try {
+        range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal });
+      } catch (e) {
+        if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;
+        for (const [, b] of run)
+          integrityFailure(b.targets, `pack ${pack.slice(0, 12)} is missing or truncated`);
+        continue;
+      }
+      // Files already known to be damaged are not written (they are removed below).
+      const writes = run.map(([id, b]) => ({
+        id,
+        at: b.loc.offset - start,
+        length: b.loc.length,
+        rawLength: b.loc.rawLength,
+        targets: b.targets
+          .filter((t) => !damaged.has(t.file))
+          .map((t) => ({
+            path: abs(plan.files[t.file]!),
+            offset: t.offset,
+            create: single[t.file] === true,
+          })),
+      }));
+      const outcomes = await repo.pool().writeBlobs(range, writes);
+      outcomes.forEach((o, k) => {
+        const b = run[k]![1];
+        if (o === null) {
+          for (const t of b.targets) meter.addBytes(b.loc.rawLength, plan.files[t.file]!.path);
+          return;
+        }
+        if (!o.integrity) throw writeError(writes[k]!.targets[0]?.path ?? target, o);
+        integrityFailure(b.targets, o.message);
+      });
+    }
+  });
   throwIfAborted(signal);
 
   let restored = 0;
@@ -286,6 +205,21 @@ export async function restore(
   for (const d of [...plan.dirs].reverse()) applyMeta(abs(d), d.node, false);
   meter.done();
   return { files: restored, dirs: plan.dirs.length, bytes: plan.bytes, errors };
+}
+
+/** A failed write at the target stops the restore, named by what the operator can fix. */
+function writeError(path: string, o: { code: string; message: string }): AppError {
+  const code: ErrorCode =
+    o.code === 'ENOSPC' || o.code === 'EDQUOT'
+      ? 'NO_SPACE'
+      : o.code === 'EACCES' || o.code === 'EPERM' || o.code === 'EROFS'
+        ? 'PERMISSION_DENIED'
+        : isErrorCode(o.code)
+          ? o.code
+          : 'INTERNAL';
+  return new AppError(code, `Could not write ${path}: ${o.message}`, {
+    hint: 'Check free space and permissions at the restore target, then run the restore again.',
+  });
 }
 
 /** Owner (when root), mode and mtime: single syscalls, done synchronously (cheaper than 3 thread-pool trips per file). */

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../platform/errors.js';
 import type { ChunkerParams } from '../chunker.js';
 import type { FilesRequest, Request, Response, WorkerInit, WorkerKeys } from './protocol.js';
+import type { WriteBlob, WriteOutcome } from './write-job.js';
 
 export type PartMessage = Extract<Response, { op: 'part' }>;
 export type SealedPartMessage = Extract<Response, { op: 'sealedPart' }>;
@@ -159,10 +160,7 @@ export class CryptoPool {
    */
   files(files: FilesRequest['files'], handler: FileJobHandler): Promise<void> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
-    let worker = 0;
-    for (let i = 1; i < this.workers.length; i++) {
-      if (this.activeJobs[i]! < this.activeJobs[worker]!) worker = i;
-    }
+    const worker = this.leastBusy();
     const seq = ++this.seq;
     if (!this.busy()) for (const x of this.workers) x.ref();
     this.activeJobs[worker]!++;
@@ -171,6 +169,14 @@ export class CryptoPool {
     );
     this.workers[worker]!.postMessage({ op: 'files', seq, files } satisfies Request);
     return p;
+  }
+
+  private leastBusy(): number {
+    let worker = 0;
+    for (let i = 1; i < this.workers.length; i++) {
+      if (this.activeJobs[i]! < this.activeJobs[worker]!) worker = i;
+    }
+    return worker;
   }
 
   private send(w: Worker, req: Request, transfer: ArrayBuffer[] = []): Promise<Response> {
@@ -211,6 +217,27 @@ export class CryptoPool {
       },
       drop: () => w.postMessage({ op: 'drop', seq } satisfies Request),
     };
+  }
+
+  /**
+   * Restore: opens the blobs lying in `range` (a pack range, transferred: the caller must not use
+   * it afterwards) and writes each to its target files, in the least busy worker (write-job.ts).
+   */
+  async writeBlobs(range: Uint8Array, blobs: WriteBlob[]): Promise<WriteOutcome[]> {
+    const own =
+      range.byteOffset === 0 && range.byteLength === range.buffer.byteLength ? range : range.slice();
+    const seq = ++this.seq;
+    const w = this.leastBusy();
+    this.activeJobs[w]!++;
+    try {
+      const r = await this.send(this.workers[w]!, { op: 'write', seq, data: own, blobs }, [
+        own.buffer as ArrayBuffer,
+      ]);
+      if (r.op !== 'written') throw new AppError('INTERNAL', 'crypto worker answered out of order');
+      return r.outcomes;
+    } finally {
+      if (this.activeJobs[w]! > 0) this.activeJobs[w]!--; // failAll() may have reset it
+    }
   }
 
   /** Decrypts, decompresses and verifies a blob in a worker. */

@@ -1,5 +1,6 @@
 /** Messages between the crypto pool (pool.ts) and its workers (worker.ts, file-job.ts). */
 import type { ChunkerParams } from '../chunker.js';
+import type { WriteBlob, WriteOutcome } from './write-job.js';
 
 export type Request =
   | { op: 'hash'; seq: number; data: Uint8Array }
@@ -8,6 +9,8 @@ export type Request =
   | { op: 'open'; seq: number; id: string; sealed: Uint8Array; rawLength?: number }
   | FilesRequest
   | { op: 'decide'; seq: number; part: number; seal: Uint8Array }
+  /** Restore: open the blobs lying in `data` (a pack range) and write them to their files. */
+  | { op: 'write'; seq: number; data: Uint8Array; blobs: WriteBlob[] }
   /** A sealedPart buffer the main thread has packed, given back for reuse. */
   | { op: 'recycle'; seq: 0; buf: ArrayBuffer };
 
@@ -50,6 +53,8 @@ export type Response =
       lengths: number[];
     }
   | { op: 'filesDone'; seq: number }
+  /** One outcome per blob of a `write` request, in order. */
+  | { op: 'written'; seq: number; outcomes: WriteOutcome[] }
   | { op: 'error'; seq: number; code: string; message: string };
 
 export interface WorkerKeys {

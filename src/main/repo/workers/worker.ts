@@ -1,6 +1,6 @@
 /**
- * A crypto worker: HMAC ids, compression + AES-256-GCM sealing, and opening/verifying blobs, off
- * the main thread. A hashed chunk stays here until the main thread says `seal` (new to the
+ * A crypto worker: HMAC ids, compression + AES-256-GCM sealing, opening/verifying blobs, and
+ * restore's file writes (write-job.ts), off the main thread. A hashed chunk stays here until the main thread says `seal` (new to the
  * repository) or `drop` (already stored), so a chunk crosses the thread boundary once.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,6 +10,7 @@ import { openBlobSync, sealBlobSync } from '../blob.js';
 import { collectAfter, WORKER_GC } from '../gc.js';
 import { FileJobs } from './file-job.js';
 import type { Request, Response, WorkerInit } from './protocol.js';
+import { writeBlobs } from './write-job.js';
 
 const k = workerData as WorkerInit;
 const keys = { enc: Buffer.from(k.enc), mac: Buffer.from(k.mac) };
@@ -63,6 +64,9 @@ port.on('message', (m: Request) => {
       case 'decide':
         jobs.decide(m.seq, m.part, m.seal);
         return;
+      case 'write':
+        reply({ op: 'written', seq: m.seq, outcomes: writeBlobs(keys, m.data, m.blobs) });
+        return collectAfter(m.data.length, WORKER_GC);
       case 'open': {
         const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
         const out = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
