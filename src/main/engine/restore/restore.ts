@@ -43,7 +43,7 @@ interface Target {
 const MAX_GAP = 512 * 1024;
 /** Bytes read from a pack at once: with the writes in the workers, 8 MiB cost ~30 MiB more peak memory than 4 for no speed. */
 const MAX_RANGE = 4 * 1024 * 1024;
-/** Packs read at once: one range being read while each worker writes another. */
+/** Packs restored at once, each with one range being read or written: two keep both workers busy. */
 const PACKS_AT_ONCE = 2;
 
 /** Creates (or empties) a file and sets its size: a hole the writes then fill. */
