@@ -1,7 +1,7 @@
 /**
  * Failure cases of the database sources, each with a clear message and nothing left behind:
- * unreachable host, missing database, pg_dump missing or older than the server, disk full during
- * a dump (a real 1 MB tmpfs), wrong MariaDB password. Messages never contain the password.
+ * unreachable host, missing database, pg_dump missing or older than the server, tables the user
+ * cannot read, disk full during a dump (a real 1 MB tmpfs), wrong MariaDB password. Messages never contain the password.
  */
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import {
   dropPg,
   mariaAdmin,
   mariaProfile,
+  pgAdmin,
   pgProfile,
   uniqueDbName,
 } from '../support/mgmt-db.js';
@@ -96,6 +97,26 @@ describe('source errors', () => {
         /pg_dump 13\.4 is older than the PostgreSQL server \(15\.\d+.*version 15 or newer/,
       ),
     );
+  });
+
+  it('a user who cannot read every table -> PERMISSION_DENIED before anything is dumped', async () => {
+    const user = `mvono_noread_${Math.floor(performance.now())}`;
+    const admin = await pgAdmin();
+    try {
+      await admin.query(`CREATE ROLE ${user} LOGIN`);
+      const dir = join(work, 'noread');
+      await assert.rejects(
+        dumpPostgres(pgProfile(db, { user }), dir),
+        expectCode(
+          'PERMISSION_DENIED',
+          new RegExp(`User "${user}" cannot read \\d+ table\\(s\\) of .*public\\.`),
+        ),
+      );
+      assert.deepEqual(await readdir(dir).catch(() => []), []);
+    } finally {
+      await admin.query(`DROP ROLE IF EXISTS ${user}`);
+      await admin.end();
+    }
   });
 
   it('disk full during the dump -> NO_SPACE and the partial dump removed', async (t) => {

@@ -4,7 +4,9 @@
  * made the older way (dump directory stored as files) restores the same, selective restore from
  * the repository, an unchanged second backup adds almost nothing, cancelling a backup or a restore
  * leaves nothing visible, a damaged blob fails the restore with INTEGRITY and leaves no database,
- * and a mismatching sampled row is reported by its key.
+ * and a mismatching sampled row is reported by its key. A dump started while the repository is
+ * still opening waits on disk and is stored whole; if the repository then fails to open, the dump
+ * is stopped (no pg_dump connection left) and leaves no files.
  */
 import assert from 'node:assert/strict';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
@@ -13,17 +15,53 @@ import { after, before, describe, it } from 'node:test';
 import { backup } from '../../src/main/engine/backup/backup.js';
 import { backupWithDatabases } from '../../src/main/engine/backup/databases.js';
 import { restoreDatabase } from '../../src/main/engine/restore/database.js';
-import { isAppError } from '../../src/main/platform/errors.js';
+import { AppError, isAppError } from '../../src/main/platform/errors.js';
 import { packName } from '../../src/main/repo/format.js';
 import type { Repository } from '../../src/main/repo/repository.js';
 import type { SnapshotManifest } from '../../src/main/repo/snapshot.js';
 import { describeMismatches } from '../../src/main/sources/facts.js';
 import { dumpPostgres } from '../../src/main/sources/postgres/dump.js';
 import { validatePostgres } from '../../src/main/sources/postgres/validate.js';
+import { lastJson, runCli } from '../support/cli.js';
 import { buildPgMgmtDb, dropPg, pgProfile, uniqueDbName, withPgDb } from '../support/mgmt-db.js';
 import { abortWhen } from '../support/progress.js';
 import { initRepo } from '../support/repo.js';
 import { pgDbExists, rawSchema, sequenceValues, tableHashes, tempDir } from './helpers.js';
+
+/** Resolves once `pred` holds (checked every 10 ms); fails after `ms`. */
+async function until(pred: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** True once pg_dump has written its table of contents (its last file) under `tmp`. */
+async function dumpFinishedUnder(tmp: string): Promise<boolean> {
+  const names = await readdir(tmp, { recursive: true }).catch(() => []);
+  return names.map(String).some((n) => n.endsWith('/dump/toc.dat'));
+}
+
+/** Connections of our tools (pg_dump and the snapshot session) to `db`. */
+async function toolSessions(db: string): Promise<number> {
+  return withPgDb('postgres', async (c) => {
+    const r = await c.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'mvono-backup'",
+      [db],
+    );
+    return r.rows[0]?.n ?? 0;
+  });
+}
+
+/** The table data files of a snapshot's PostgreSQL component: name -> content ids. */
+async function dataFiles(r: Repository, snap: SnapshotManifest): Promise<Record<string, string[]>> {
+  const comp = snap.components.find((c) => c.type === 'postgres');
+  const top = (await r.loadTree(snap.tree)).nodes.find((n) => n.name === comp?.name);
+  const dump = (await r.loadTree(top?.subtree ?? '')).nodes.find((n) => n.name === 'dump');
+  const files = (await r.loadTree(dump?.subtree ?? '')).nodes.filter((n) => /^\d+\.dat$/.test(n.name));
+  return Object.fromEntries(files.map((f) => [f.name, f.content ?? []]));
+}
 
 describe('postgres dumps streamed through the repository', () => {
   const src = uniqueDbName('mvono_ps_src');
@@ -148,6 +186,66 @@ describe('postgres dumps streamed through the repository', () => {
     );
     assert.equal((await repo.listSnapshotIds()).length, snapshots);
     assert.deepEqual(await readdir(tmp), []);
+  });
+
+  it('a dump started while the repository opens waits on disk until it is open, and is stored whole', async () => {
+    const tmp = join(work, 'tmp-early');
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp);
+    // The repository "opens" only after pg_dump has written everything: nothing was taken before.
+    const opening = until(() => dumpFinishedUnder(tmp), 'pg_dump finished').then(() => repo);
+    const res = await backupWithDatabases(opening, {
+      databases: [{ profile: pgProfile(src) }],
+      tempDir: tmp,
+    });
+    assert.deepEqual(await dataFiles(repo, res.snapshot), await dataFiles(repo, first), 'same table data');
+    const comp = res.snapshot.components.find((c) => c.type === 'postgres');
+    assert.ok(comp && comp.type === 'postgres');
+    assert.ok(comp.facts.tables.length >= 14);
+    assert.deepEqual(await readdir(tmp), []);
+  });
+
+  it('a dump started while the repository opens is stopped, leaving nothing, when it fails to open', async () => {
+    const tmp = join(work, 'tmp-noopen');
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp);
+    const snapshots = (await repo.listSnapshotIds()).length;
+    let dumping = false;
+    const progress = {
+      update: (p: { phase: string }) => {
+        if (p.phase === 'postgres: dumping tables') dumping = true;
+      },
+      log: () => {},
+    };
+    const opening = until(async () => dumping, 'pg_dump started').then(() => {
+      throw new AppError('WRONG_KEY', 'None of the given keys opens this repository.');
+    });
+    await assert.rejects(
+      backupWithDatabases(opening, { databases: [{ profile: pgProfile(src) }], tempDir: tmp, progress }),
+      (e) => isAppError(e, 'WRONG_KEY'),
+    );
+    assert.equal(dumping, true, 'the dump had started');
+    assert.deepEqual(await readdir(tmp), []);
+    assert.equal(await toolSessions(src), 0, 'pg_dump and the snapshot session are gone');
+    assert.equal((await repo.listSnapshotIds()).length, snapshots);
+  });
+
+  it('`backup --postgres` with a wrong passphrase fails with WRONG_KEY and leaves no dump or session', async () => {
+    const tmp = join(work, 'tmp-cli');
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp);
+    const r = await runCli(
+      ['backup', '--postgres', `postgres://postgres@127.0.0.1:5432/${src}`, '--no-keychain', '--json'],
+      {
+        MVONO_BACKUP_REPO: join(work, 'repo'),
+        MVONO_BACKUP_PASSWORD: 'not-the-passphrase',
+        MVONO_TMPDIR: tmp,
+      },
+    );
+    assert.notEqual(r.code, 0);
+    assert.equal(lastJson<{ error: { code: string } }>(r).error.code, 'WRONG_KEY', r.stderr);
+    assert.deepEqual(await readdir(tmp), []);
+    assert.equal(await toolSessions(src), 0);
   });
 
   it('a cancelled restore leaves no database', async () => {

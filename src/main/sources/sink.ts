@@ -5,10 +5,12 @@
  * an async iterable, in order. `followFile` reads a file that another process is still writing
  * (pg_dump writes a table's data file while we read it): it yields what is there, waits briefly
  * at the current end, and ends once `isDone()` was true before a read that found nothing more.
+ * `DeferredSink` lets a dump start before its storage is ready (the repository still being opened):
+ * files wait, unread and on disk, until the real sink is attached.
  */
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { throwIfAborted } from '../platform/errors.js';
+import { cancelled, throwIfAborted } from '../platform/errors.js';
 
 export interface DumpSink {
   /**
@@ -29,6 +31,39 @@ export interface DumpSource {
   size(path: string): number;
   /** The file's bytes in order; errors (a damaged backup) reject the iteration. */
   open(path: string): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A sink for a dump started before the storage for it exists. `file()` waits until `attach()` gives
+ * the real sink, then hands the file on; until then the dump's data iterables are not started, so
+ * a followed file is neither opened nor unlinked and simply grows on disk (the dump's free-space
+ * check counts the whole dump). When `signal` aborts first, waiting and later files fail with
+ * CANCELLED, so a dump stopped before it was attached ends instead of waiting forever.
+ */
+export class DeferredSink implements DumpSink {
+  private readonly ready: Promise<DumpSink>;
+  private resolveReady: (s: DumpSink) => void = () => {};
+  private attached = false;
+
+  constructor(signal?: AbortSignal) {
+    this.ready = new Promise<DumpSink>((resolve, reject) => {
+      this.resolveReady = resolve;
+      if (signal?.aborted) reject(cancelled());
+      else signal?.addEventListener('abort', () => reject(cancelled()), { once: true });
+    });
+    this.ready.catch(() => {}); // observed by file(); nobody may be waiting yet
+  }
+
+  /** Gives the real sink; files waiting and later files go to it. Once only. */
+  attach(sink: DumpSink): void {
+    if (this.attached) throw new Error('DeferredSink.attach() was called twice.');
+    this.attached = true;
+    this.resolveReady(sink);
+  }
+
+  async file(path: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
+    return (await this.ready).file(path, data);
+  }
 }
 
 const READ_SIZE = 4 * 1024 * 1024;

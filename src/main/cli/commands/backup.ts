@@ -37,7 +37,10 @@ export const backupCmd: Command = {
         hint: 'Give paths, --config paths, --postgres or --mariadb.',
       });
     }
-    const repo = await openRepo(ctx);
+    const databases = await Promise.all(dbs);
+    // With databases, the first dump starts while the repository opens (the passphrase KDF).
+    const opening = openRepo(ctx);
+    opening.catch(() => {}); // awaited by backup() / backupWithDatabases()
     const common = {
       ...(str(v, 'name') ? { name: str(v, 'name') } : {}),
       ...(str(v, 'plan') ? { plan: str(v, 'plan') } : {}),
@@ -47,11 +50,11 @@ export const backupCmd: Command = {
       progress: ctx.progress,
     };
     let result: Awaited<ReturnType<typeof backup>>;
-    if (dbs.length > 0) {
+    if (databases.length > 0) {
       const { backupWithDatabases } = await import('../../engine/backup/databases.js');
-      result = await backupWithDatabases(repo, { ...common, components, databases: await Promise.all(dbs) });
+      result = await backupWithDatabases(opening, { ...common, components, databases });
     } else {
-      result = await backup(repo, { ...common, components });
+      result = await backup(await opening, { ...common, components });
     }
     ctx.progress.clear();
     for (const w of result.warnings) ctx.progress.log('warn', w);

@@ -5,14 +5,26 @@
  * MariaDB dumps are written to a private temporary directory first and stored as the component's
  * subtree. Either way the component holds one file per table (dedups across days) and its facts
  * go into the manifest; the temporary directory is deleted when the snapshot is written (or not).
+ *
+ * Starting early: `backupWithDatabases` may be given the repository while it is still being opened
+ * (the passphrase KDF alone takes ~0.5 s). A PostgreSQL database that is the first component then
+ * starts dumping at once, into a `DeferredSink`: its files wait on disk (the dump's free-space check
+ * counts the whole dump) until the backup reaches the component and attaches its StreamTree. Other
+ * PostgreSQL dumps start when their component's turn comes, so one dump runs at a time. A dump that
+ * was started but never taken (the repository could not be opened or locked, a cancel, an earlier
+ * failure) is stopped and its files removed before `backupWithDatabases` returns; nothing of it was
+ * stored, so the commit rule of backup() (no manifest, no snapshot) is untouched.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Clock, systemClock } from '../../platform/clock.js';
 import type { Repository } from '../../repo/repository.js';
+import type { DbFacts } from '../../sources/facts.js';
 import type { MariaDumpOptions } from '../../sources/mariadb/dump.js';
 import { dumpPostgres, type PgDumpOptions } from '../../sources/postgres/dump.js';
 import type { DbProfile } from '../../sources/profile.js';
+import { DeferredSink } from '../../sources/sink.js';
 import { type BackupComponentInput, type BackupOptions, type BackupResult, backup } from './backup.js';
 import { StreamTree } from './stream.js';
 
@@ -29,6 +41,47 @@ export function componentNameFor(p: DbProfile): string {
   return `${p.kind}-${clean || 'db'}`.slice(0, 63);
 }
 
+/** A PostgreSQL component whose dump can be started before backup() reaches it. */
+interface PostgresRun {
+  component: BackupComponentInput;
+  /** Starts the dump now (idempotent); its files wait until the component is produced. */
+  start(): void;
+  /** Stops the dump if it is still running (no-op once produced) and waits for it to end. */
+  stop(): Promise<void>;
+}
+
+function postgresRun(profile: DbProfile, name: string, dir: string, dumpOpts: PgDumpOptions): PostgresRun {
+  const stopper = new AbortController();
+  const signal = dumpOpts.signal ? AbortSignal.any([dumpOpts.signal, stopper.signal]) : stopper.signal;
+  const sink = new DeferredSink(signal);
+  let dumping: Promise<DbFacts> | undefined;
+  const start = (): Promise<DbFacts> => {
+    if (!dumping) {
+      dumping = dumpPostgres(profile, dir, { ...dumpOpts, signal, sink });
+      dumping.catch(() => {}); // awaited by produce(); a dump never produced is stopped instead
+    }
+    return dumping;
+  };
+  return {
+    start: () => void start(),
+    stop: async () => {
+      stopper.abort();
+      await dumping?.catch(() => {});
+    },
+    component: {
+      type: 'postgres',
+      name,
+      database: profile.database,
+      produce: async (ctx) => {
+        const tree = new StreamTree(ctx);
+        const facts = start();
+        sink.attach(tree);
+        return { facts: await facts, subtree: await tree.save() };
+      },
+    },
+  };
+}
+
 /**
  * The backup component for one database. PostgreSQL is dumped inside the backup, each table file
  * stored while pg_dump is still writing the next (`produce`); MariaDB is dumped to `dir` now.
@@ -39,33 +92,33 @@ export async function databaseComponent(
   dir: string,
   dumpOpts: MariaDumpOptions & PgDumpOptions,
 ): Promise<BackupComponentInput> {
-  if (profile.kind === 'postgres') {
-    return {
-      type: 'postgres',
-      name,
-      database: profile.database,
-      produce: async (ctx) => {
-        const tree = new StreamTree(ctx);
-        const facts = await dumpPostgres(profile, dir, { ...dumpOpts, sink: tree });
-        return { subtree: await tree.save(), facts };
-      },
-    };
-  }
+  if (profile.kind === 'postgres') return postgresRun(profile, name, dir, dumpOpts).component;
   // Loaded only when needed: each database driver costs ~80 ms of start-up.
   const { dumpMariadb } = await import('../../sources/mariadb/dump.js');
   const facts = await dumpMariadb(profile, dir, dumpOpts);
   return { type: profile.kind, name, database: profile.database, dir, facts };
 }
 
+/**
+ * A backup of `components` plus `databases`. `repo` may still be opening (a promise): the dumps
+ * that can start early overlap it (see above); when it fails to open, they are stopped and its
+ * error is thrown.
+ */
 export async function backupWithDatabases(
-  repo: Repository,
+  repo: Repository | Promise<Repository>,
   opts: Omit<BackupOptions, 'components'> & {
     components?: BackupComponentInput[];
     databases: DatabaseInput[];
     tempDir?: string;
+    /** For the dumps' facts (takenAt) while `repo` is still opening; default: the repository's. */
+    clock?: Clock;
   },
 ): Promise<BackupResult> {
+  const opening = Promise.resolve(repo);
+  opening.catch(() => {}); // awaited below, possibly after a MariaDB dump
+  const clock = opts.clock ?? (repo instanceof Promise ? systemClock : repo.clock);
   const tmp = await mkdtemp(join(opts.tempDir ?? process.env.MVONO_TMPDIR ?? tmpdir(), 'mvono-dump-'));
+  const runs: PostgresRun[] = [];
   try {
     const components = [...(opts.components ?? [])];
     for (const db of opts.databases) {
@@ -75,12 +128,21 @@ export async function backupWithDatabases(
         ...(db.password !== undefined ? { password: db.password } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.progress ? { progress: opts.progress } : {}),
-        clock: repo.clock,
+        clock,
       };
-      components.push(await databaseComponent(db.profile, name, dir, dumpOpts));
+      if (db.profile.kind === 'postgres') {
+        const run = postgresRun(db.profile, name, dir, dumpOpts);
+        runs.push(run);
+        // Nothing is stored before it, so its dump overlaps opening and locking the repository.
+        if (components.length === 0) run.start();
+        components.push(run.component);
+      } else {
+        components.push(await databaseComponent(db.profile, name, dir, dumpOpts));
+      }
     }
-    return await backup(repo, { ...opts, components });
+    return await backup(await opening, { ...opts, components });
   } finally {
+    for (const r of runs) await r.stop();
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,7 @@
  * dump (fingerprint), pg_dumpall (globals) and the facts queries run at the same time.
  *
  * With `opts.sink` the same files are streamed into the sink instead of being left in `dir`: each
- * table's data file is read while pg_dump is still writing it (see stream-dump.ts), so storing
+ * table's data file is read while pg_dump is still writing it (see run-dump.ts), so storing
  * overlaps dumping; `dir` only holds pg_dump's files in flight.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,16 +26,9 @@ import type { DbFacts } from '../facts.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
 import { schemaFingerprint } from '../schema-history/normalise.js';
 import type { DumpSink } from '../sink.js';
-import {
-  connectPg,
-  mapPgError,
-  type PgToolsOptions,
-  pgEnv,
-  pgTool,
-  STABLE_TEXT_SETTINGS,
-} from './connect.js';
+import { mapPgError, type PgToolsOptions, pgEnv, pgTool, STABLE_TEXT_SETTINGS } from './connect.js';
 import { listPgTables, pgSequences, pgServerInfo, pgTableFacts } from './facts.js';
-import { preflightPostgres } from './preflight.js';
+import { connectChecked, type PgPreflightResult } from './preflight.js';
 import { runPgDump, streamPgDump } from './run-dump.js';
 import { pgArchiveSchemaText } from './schema.js';
 
@@ -58,31 +51,21 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
   const clock = opts.clock ?? systemClock;
   const what = `dump of ${describeProfile(p)}`;
   await mkdir(dir, { recursive: true });
-  // The snapshot connection opens while the preflight runs; the preflight's verdict comes first.
-  const connecting = connectPg(p, opts);
-  connecting.then(
-    () => {},
-    () => {},
-  );
-  let pre: Awaited<ReturnType<typeof preflightPostgres>>;
+  // The preflight runs on the connection that then holds the snapshot (one connection, not two).
+  let pre: PgPreflightResult;
+  let client: pg.Client;
   try {
-    pre = await preflightPostgres(p, {
+    ({ client, pre } = await connectChecked(p, {
       ...opts,
       tempDir: dir,
       ...(opts.checkSpace === undefined ? {} : { checkSpace: opts.checkSpace }),
-    });
+    }));
   } catch (e) {
-    await connecting.then((c) => c.end()).catch(() => {});
-    throw e;
+    throwIfAborted(opts.signal);
+    throw mapPgError(e, p);
   }
   progress.update({ phase: 'postgres: snapshot', bytesDone: 0, filesDone: 0, rate: 0 });
   const outputs = ['dump', 'globals.sql', 'facts.json'].map((f) => join(dir, f));
-  let client: pg.Client;
-  try {
-    client = await connecting;
-  } catch (e) {
-    throw mapPgError(e, p);
-  }
   // A failing part (pg_dump, the sink, a facts query) stops the others through `stop`.
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
@@ -98,10 +81,15 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
       throw e;
     });
   try {
-    for (const s of STABLE_TEXT_SETTINGS) await client.query(s);
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const snap = await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
-    const snapshot = snap.rows[0]?.s;
+    // One round trip: the settings, the transaction and its exported snapshot.
+    const results = (await client.query(
+      [
+        ...STABLE_TEXT_SETTINGS,
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        'SELECT pg_export_snapshot() AS s',
+      ].join('; '),
+    )) as unknown as pg.QueryResult<{ s?: string }>[];
+    const snapshot = results.at(-1)?.rows[0]?.s;
     if (!snapshot)
       throw new AppError('SOURCE_FAILED', `Could not export a snapshot of ${describeProfile(p)}.`);
     const takenAt = clock.now().toISOString();

@@ -1,14 +1,15 @@
 /**
  * Checks before a PostgreSQL dump: the client tools exist and are new enough for the server, the
  * database is reachable with these credentials, every table is readable, and the temp directory has
- * room for an uncompressed dump (estimated from the database size).
+ * room for an uncompressed dump (estimated from the database size). A dump runs the same checks on
+ * the connection that then holds its snapshot (`connectChecked`).
  */
 import type pg from 'pg';
 import { AppError } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { requireSpace, toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
-import { type PgToolsOptions, pgTool, withPg } from './connect.js';
+import { connectPg, type PgToolsOptions, pgTool } from './connect.js';
 import { pgServerInfo } from './facts.js';
 
 export interface PgPreflightOptions extends DbAuth {
@@ -72,35 +73,70 @@ export async function preflightPostgres(
   p: DbProfile,
   opts: PgPreflightOptions = {},
 ): Promise<PgPreflightResult> {
-  const tool = await pgToolVersion('pg_dump', opts.tools, opts.signal);
-  return withPg(p, opts, async (c) => {
-    const info = await pgServerInfo(c);
-    const serverMajor = Math.floor(info.versionNum / 10000);
-    requireToolNewEnough('pg_dump', tool.version, tool.major, info.version, serverMajor);
-    const denied = await unreadableTables(c);
-    if (denied.length > 0) {
-      throw new AppError(
-        'PERMISSION_DENIED',
-        `User "${p.user}" cannot read ${denied.length} table(s) of ${describeProfile(p)}: ${denied.slice(0, 5).join(', ')}${denied.length > 5 ? ', ...' : ''}.`,
-        { hint: 'Grant SELECT on them, or the pg_read_all_data role, to the backup user.' },
-      );
-    }
-    if (opts.tempDir && opts.checkSpace !== false) {
-      await requireSpace(
-        opts.tempDir,
-        Math.ceil(info.size * 1.1) + 16 * 1024 * 1024,
-        `a dump of ${describeProfile(p)}`,
-      );
-    }
-    return {
-      serverVersion: info.version,
-      serverMajor,
-      toolVersion: tool.version,
-      toolMajor: tool.major,
-      sizeBytes: info.size,
-      warnings: [],
-    };
-  });
+  const { client, pre } = await connectChecked(p, opts);
+  await client.end().catch(() => {});
+  return pre;
+}
+
+/**
+ * The preflight, leaving its connection open for the caller (a dump keeps it to hold the snapshot,
+ * so a dump costs one connection and starts one round of process spawning sooner). The
+ * `pg_dump --version` check and the connection run at once; the tool's verdict comes first.
+ */
+export async function connectChecked(
+  p: DbProfile,
+  opts: PgPreflightOptions = {},
+): Promise<{ client: pg.Client; pre: PgPreflightResult }> {
+  const connecting = connectPg(p, opts);
+  connecting.catch(() => {}); // awaited below, after the tool check
+  let tool: { version: string; major: number };
+  try {
+    tool = await pgToolVersion('pg_dump', opts.tools, opts.signal);
+  } catch (e) {
+    await connecting.then((c) => c.end()).catch(() => {});
+    throw e;
+  }
+  const client = await connecting;
+  try {
+    return { client, pre: await checksOn(client, p, tool, opts) };
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw e;
+  }
+}
+
+async function checksOn(
+  c: pg.Client,
+  p: DbProfile,
+  tool: { version: string; major: number },
+  opts: PgPreflightOptions,
+): Promise<PgPreflightResult> {
+  const info = await pgServerInfo(c);
+  const serverMajor = Math.floor(info.versionNum / 10000);
+  requireToolNewEnough('pg_dump', tool.version, tool.major, info.version, serverMajor);
+  const denied = await unreadableTables(c);
+  if (denied.length > 0) {
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `User "${p.user}" cannot read ${denied.length} table(s) of ${describeProfile(p)}: ${denied.slice(0, 5).join(', ')}${denied.length > 5 ? ', ...' : ''}.`,
+      { hint: 'Grant SELECT on them, or the pg_read_all_data role, to the backup user.' },
+    );
+  }
+  if (opts.tempDir && opts.checkSpace !== false) {
+    await requireSpace(
+      opts.tempDir,
+      Math.ceil(info.size * 1.1) + 16 * 1024 * 1024,
+      `a dump of ${describeProfile(p)}`,
+    );
+  }
+  return {
+    serverVersion: info.version,
+    serverMajor,
+    toolVersion: tool.version,
+    toolMajor: tool.major,
+    sizeBytes: info.size,
+    warnings: [],
+  };
 }
 
 async function unreadableTables(c: pg.Client): Promise<string[]> {
