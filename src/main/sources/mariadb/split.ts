@@ -5,7 +5,8 @@
  * starts with the dump's header (character set, time zone, FOREIGN_KEY_CHECKS=0, SQL_MODE) so it
  * loads on its own. View sections all go to one file, in dump order (placeholders first).
  * Values never contain raw newlines in mariadb-dump output (they are escaped), so lines are safe
- * split points.
+ * split points. Lines stay bytes from end to end (only marker lines are decoded): decoding each
+ * piece of the stream as text would break a multi-byte character that straddles two pieces.
  */
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -22,14 +23,20 @@ export function tableFileName(table: string): string {
 /** Where a section goes, relative to the output directory; undefined drops it. */
 export type SectionRoute = (kind: 'table' | 'data' | 'view', name: string) => string | undefined;
 
+const NL = 0x0a;
+const DASHES = Buffer.from('-- ');
+const COMMENT = Buffer.from('--');
+const VERSIONED = Buffer.from('/*M!999999');
+
 export class DumpSplitter extends Writable {
-  private partial = '';
-  private header: string[] = [];
+  /** Bytes after the last newline seen (the start of a line still arriving). */
+  private partial: Buffer = Buffer.alloc(0);
+  private header: Buffer[] = [];
   private inHeader = true;
   private inFooter = false;
   private current: { path: string; handle: FileHandle } | undefined;
   private handles = new Map<string, FileHandle>();
-  private buf: string[] = [];
+  private buf: Buffer[] = [];
   private bufBytes = 0;
   readonly files: string[] = [];
 
@@ -41,14 +48,21 @@ export class DumpSplitter extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    const lines = (this.partial + chunk.toString('utf8')).split('\n');
-    this.partial = lines.pop() ?? '';
+    const data = this.partial.length > 0 ? Buffer.concat([this.partial, chunk]) : chunk;
+    const lines: Buffer[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(NL); nl >= 0; nl = data.indexOf(NL, start)) {
+      lines.push(data.subarray(start, nl));
+      start = nl + 1;
+    }
+    // a copy: the stream may reuse `chunk`'s memory once this write is done
+    this.partial = Buffer.from(data.subarray(start));
     this.handle(lines).then(() => cb(), cb);
   }
 
   override _final(cb: (e?: Error | null) => void): void {
-    const rest = this.partial ? [this.partial] : [];
-    this.partial = '';
+    const rest = this.partial.length > 0 ? [this.partial] : [];
+    this.partial = Buffer.alloc(0);
     this.handle(rest)
       .then(() => this.flush())
       .then(() => this.closeAll())
@@ -62,18 +76,20 @@ export class DumpSplitter extends Writable {
     );
   }
 
-  private async handle(lines: string[]): Promise<void> {
+  private async handle(lines: Buffer[]): Promise<void> {
     for (const line of lines) {
       if (this.inFooter) continue;
-      if (FOOTER.test(line)) {
+      // Only comment lines can be markers or the footer: decode those alone.
+      const text = line[0] === 0x2d || line[0] === 0x2f ? line.toString('utf8') : '';
+      if (text && FOOTER.test(text)) {
         this.inFooter = true;
         continue;
       }
-      const m = MARKER.exec(line);
+      const m = line.subarray(0, DASHES.length).equals(DASHES) ? MARKER.exec(text) : null;
       if (m?.[1] && m[2]) {
         if (this.inHeader) {
           this.inHeader = false;
-          while (this.header.length && /^--\s*$/.test(this.header[this.header.length - 1] ?? ''))
+          while (this.header.length && /^--\s*$/.test(this.header[this.header.length - 1]!.toString('utf8')))
             this.header.pop();
         }
         const kind = m[1].startsWith('Table') ? 'table' : m[1].startsWith('Dumping') ? 'data' : 'view';
@@ -81,7 +97,9 @@ export class DumpSplitter extends Writable {
         continue;
       }
       if (this.inHeader) {
-        if (!line.startsWith('--') && !line.startsWith('/*M!999999')) this.header.push(line);
+        const comment =
+          line.subarray(0, 2).equals(COMMENT) || line.subarray(0, VERSIONED.length).equals(VERSIONED);
+        if (!comment) this.header.push(line);
         continue;
       }
       if (!this.current) continue;
@@ -104,13 +122,13 @@ export class DumpSplitter extends Writable {
       handle = await open(path, 'w');
       this.handles.set(path, handle);
       this.files.push(rel);
-      await handle.write(`${this.header.join('\n')}\n`);
+      await handle.write(joinLines(this.header));
     }
     this.current = { path, handle };
   }
 
   private async flush(): Promise<void> {
-    if (this.current && this.buf.length) await this.current.handle.write(`${this.buf.join('\n')}\n`);
+    if (this.current && this.buf.length) await this.current.handle.write(joinLines(this.buf));
     this.buf = [];
     this.bufBytes = 0;
   }
@@ -120,4 +138,15 @@ export class DumpSplitter extends Writable {
     this.handles.clear();
     this.current = undefined;
   }
+}
+
+/** Lines, each followed by a newline, as one buffer. */
+function joinLines(lines: Buffer[]): Buffer {
+  const out = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length + 1, 0));
+  let o = 0;
+  for (const l of lines) {
+    o += l.copy(out, o);
+    out[o++] = NL;
+  }
+  return out;
 }
