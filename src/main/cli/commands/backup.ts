@@ -1,6 +1,7 @@
 /** backup, restore */
 import { resolve } from 'node:path';
 import { type BackupComponentInput, backup } from '../../engine/backup/backup.js';
+import { Prewalk } from '../../engine/backup/prewalk.js';
 import { restore } from '../../engine/restore/restore.js';
 import { AppError } from '../../platform/errors.js';
 import type { Command } from '../command.js';
@@ -38,10 +39,14 @@ export const backupCmd: Command = {
       });
     }
     const databases = await Promise.all(dbs);
-    // With databases, the first dump starts while the repository opens (the passphrase KDF).
+    // While the repository opens (the passphrase KDF), the paths are walked and the first
+    // database dump starts.
+    const paths = components.flatMap((c) => ('paths' in c ? c.paths : []));
+    const prewalk = paths.length > 0 ? new Prewalk(paths, ctx.signal) : undefined;
     const opening = openRepo(ctx);
-    opening.catch(() => {}); // awaited by backup() / backupWithDatabases()
+    opening.catch(() => prewalk?.stop()); // awaited by backup() / backupWithDatabases()
     const common = {
+      ...(prewalk ? { prewalk } : {}),
       ...(str(v, 'name') ? { name: str(v, 'name') } : {}),
       ...(str(v, 'plan') ? { plan: str(v, 'plan') } : {}),
       tags: strs(v, 'tag'),

@@ -5,7 +5,7 @@
  * go to the crypto workers as file jobs (small files batched, large files one per job), which read,
  * chunk, hash and seal them (repo/file-saver.ts). Subdirectories are walked with bounded fan-out.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, throwIfAborted } from '../../platform/errors.js';
@@ -16,6 +16,8 @@ import type { Packer } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type Tree, type TreeNode } from '../../repo/tree.js';
 import type { ProgressMeter } from '../progress.js';
+import { type EntryMeta, lstatMeta } from './entry-meta.js';
+import type { Prewalk } from './prewalk.js';
 
 type BigStats = Awaited<ReturnType<typeof lstat>> & {
   mtimeNs: bigint;
@@ -80,7 +82,7 @@ export class Archiver {
     private readonly repo: Repository,
     private readonly packer: Packer,
     private readonly meter: ProgressMeter,
-    private readonly opts: { forceReread: boolean; signal?: AbortSignal },
+    private readonly opts: { forceReread: boolean; signal?: AbortSignal; prewalk?: Prewalk },
   ) {
     this.jobs = new Limiter(JOBS_PER_WORKER * repo.pool().size);
   }
@@ -122,9 +124,9 @@ export class Archiver {
    * lstat on this thread: a synchronous lstat costs microseconds where a round trip through
    * libuv's pool costs tens (it dominates an incremental backup). Callers yield between batches.
    */
-  private stat(path: string): BigStats | undefined {
+  private stat(path: string): EntryMeta | undefined {
     try {
-      return lstatSync(path, { bigint: true }) as unknown as BigStats;
+      return lstatMeta(path);
     } catch (e) {
       this.warn(path, e);
       return undefined;
@@ -132,8 +134,8 @@ export class Archiver {
   }
 
   /** lstat of every path, in batches with a turn of the event loop between them (workers' messages). */
-  private async statAll(paths: string[]): Promise<(BigStats | undefined)[]> {
-    const out = new Array<BigStats | undefined>(paths.length);
+  private async statAll(paths: string[]): Promise<(EntryMeta | undefined)[]> {
+    const out = new Array<EntryMeta | undefined>(paths.length);
     for (let i = 0; i < paths.length; i++) {
       if (i % STAT_BATCH === 0) {
         throwIfAborted(this.opts.signal);
@@ -146,9 +148,10 @@ export class Archiver {
 
   private async dir(path: string, parentTreeId: string | undefined): Promise<string | undefined> {
     let names: string[];
+    const listed = this.opts.prewalk?.take(path);
     try {
       throwIfAborted(this.opts.signal);
-      names = readdirSync(path).sort(); // synchronous for the same reason as stat()
+      names = listed?.names ?? readdirSync(path).sort(); // synchronous for the same reason as stat()
     } catch (e) {
       this.warn(path, e);
       return undefined;
@@ -162,7 +165,10 @@ export class Archiver {
       }
     }
     const paths = names.map((n) => join(path, n));
-    const stats = await this.statAll(paths);
+    // An entry the prewalk could not stat is asked again here, so its warning is reported.
+    const stats = listed
+      ? listed.stats.map((st, i) => st ?? this.stat(paths[i]!))
+      : await this.statAll(paths);
     const nodes = new Array<TreeNode | undefined>(names.length);
     await this.entries(paths, names, stats, parentNodes, nodes);
     return this.saveTree(nodes.filter((n): n is TreeNode => n !== undefined));
@@ -172,7 +178,7 @@ export class Archiver {
   private async entries(
     paths: string[],
     names: string[],
-    stats: (BigStats | undefined)[],
+    stats: (EntryMeta | undefined)[],
     parents: Map<string, TreeNode>,
     out: (TreeNode | undefined)[],
   ): Promise<void> {
@@ -194,18 +200,18 @@ export class Archiver {
       const base: TreeNode = {
         name,
         type: 'file',
-        mode: Number(st.mode) & 0o7777,
-        mtimeNs: st.mtimeNs.toString(),
-        ctimeNs: st.ctimeNs.toString(),
-        inode: st.ino.toString(),
-        dev: st.dev.toString(),
-        uid: Number(st.uid),
-        gid: Number(st.gid),
+        mode: st.mode,
+        mtimeNs: st.mtimeNs,
+        ctimeNs: st.ctimeNs,
+        inode: st.inode,
+        dev: st.dev,
+        uid: st.uid,
+        gid: st.gid,
       };
-      if (st.isDirectory()) {
+      if (st.kind === 'dir') {
         out[i] = base;
         subdirs.push(i);
-      } else if (st.isSymbolicLink()) {
+      } else if (st.kind === 'symlink') {
         work.push(
           readlink(path).then(
             (linkTarget) => {
@@ -214,8 +220,8 @@ export class Archiver {
             (e) => this.warn(path, e),
           ),
         );
-      } else if (st.isFile()) {
-        const size = Number(st.size);
+      } else if (st.kind === 'file') {
+        const size = st.size;
         if (this.unchanged(base, size, parent)) {
           this.stats.files++;
           this.stats.bytes += size;

@@ -13,6 +13,7 @@ import type { TreeNode } from '../../repo/tree.js';
 import type { DbFacts } from '../../sources/facts.js';
 import { noProgress, ProgressMeter, type ProgressReporter } from '../progress.js';
 import { Archiver } from './archiver.js';
+import type { Prewalk } from './prewalk.js';
 import { scanTotals } from './scan.js';
 import type { ComponentContext } from './stream.js';
 
@@ -36,6 +37,8 @@ export interface BackupOptions {
   /** Parent snapshot for change detection; default: the newest with the same plan and host. */
   parent?: SnapshotManifest | null;
   forceReread?: boolean;
+  /** A walk of the components' paths started while the repository was being opened (prewalk.ts). */
+  prewalk?: Prewalk;
   signal?: AbortSignal;
   progress?: ProgressReporter;
 }
@@ -145,9 +148,11 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     const sameComponents =
       parent !== undefined &&
       parent.components.map((c) => c.name).join() === opts.components.map((c) => c.name).join();
+    await opts.prewalk?.done;
     const totals = sameComponents
       ? { bytes: parent.summary.bytes, files: parent.summary.files }
-      : await scanTotals(files, signal);
+      : (opts.prewalk?.totals ?? (await scanTotals(files, signal)));
+    opts.prewalk?.stop(); // what it has cached is used; the archiver reads the rest itself
     meter.setTotals(totals.bytes, totals.files);
     meter.setPhase('backing up');
     const parentRoot = new Map<string, TreeNode>();
@@ -156,7 +161,11 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     const packer = repo.packer(signal);
     // On failure or cancel: the pack being written (a temp file on local disks) is removed.
     abandon = () => packer.abandon();
-    const arch = new Archiver(repo, packer, meter, { forceReread: opts.forceReread ?? false, signal });
+    const arch = new Archiver(repo, packer, meter, {
+      forceReread: opts.forceReread ?? false,
+      ...(signal ? { signal } : {}),
+      ...(opts.prewalk ? { prewalk: opts.prewalk } : {}),
+    });
     const nowNs = (BigInt(started.getTime()) * 1_000_000n).toString();
     const rootNodes: TreeNode[] = [];
     const components: Component[] = [];
