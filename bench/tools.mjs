@@ -2,8 +2,8 @@
 // a directory, restore the latest snapshot and measure its repository. Every command runs under
 // /usr/bin/time so peak RSS (max resident set, KiB) is measured for the tool's own process.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { duBytes } from './dataset.mjs';
@@ -75,15 +75,17 @@ export function resticLocal(work) {
   return resticTool({
     name: 'restic',
     env,
+    stateDirs: [repo, env.RESTIC_CACHE_DIR],
     repoSize: () => duBytes(repo),
     reset: () => rmAll(repo, env.RESTIC_CACHE_DIR),
   });
 }
 
 /** Shared restic adapter (local directory repository). */
-export function resticTool({ name, env, repoSize, reset }) {
+export function resticTool({ name, env, repoSize, reset, stateDirs = [] }) {
   return {
     name,
+    stateDirs,
     async check() {
       const v = await measure('restic', ['version'], { env, label: 'restic version' });
       return v.stdout.trim();
@@ -115,6 +117,7 @@ export function mvonoLocal(work) {
     measure(process.execPath, [MVONO_BIN, ...args, ...extra], { env, label, okCodes });
   return {
     name: 'mvono',
+    stateDirs: [repo],
     async check() {
       if (!existsSync(MVONO_BIN)) {
         throw new Error(
@@ -144,4 +147,28 @@ export function mvonoLocal(work) {
 
 async function rmAll(...dirs) {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
+}
+
+/**
+ * Reads every file under `dirs` once (and discards it), so the page cache holds them. This VM
+ * reclaims cold pages in the background (DAMON), so data written a minute ago may have to come
+ * from disk again, and only for whichever tool happens to run first; warming each tool's input
+ * right before its run gives every tool the same warm start. Not timed.
+ */
+export async function warm(dirs) {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const read = (p) => {
+    const fd = openSync(p, 'r');
+    try {
+      while (readSync(fd, buf, 0, buf.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const e of await readdir(d, { recursive: true, withFileTypes: true })) {
+      if (e.isFile()) read(join(e.parentPath ?? e.path, e.name));
+    }
+  }
 }

@@ -115,6 +115,31 @@ describe('file jobs in the crypto workers', () => {
     await fresh.close();
   });
 
+  it('jobs whose packing failed on the main thread still give their buffers back: later jobs run', {
+    timeout: 60_000,
+  }, async () => {
+    // A worker lends out only a few sealed-part buffers at a time; if failed jobs kept theirs, the
+    // next jobs would wait for them for ever.
+    const pool = repo.pool();
+    const everything = () => new Uint8Array(1024).fill(1);
+    const failing = {
+      part: async (m: { ids: string[] }) => everything().subarray(0, m.ids.length),
+      sealed: async () => {
+        throw new Error('disk trouble');
+      },
+    };
+    const file = [{ path: join(dir, 'src', 'big.bin'), size: big.length }];
+    for (let i = 0; i < 8; i++) await assert.rejects(pool.files(file, failing), /disk trouble/);
+    let sealedParts = 0;
+    await pool.files(file, {
+      part: async (m) => everything().subarray(0, m.ids.length),
+      sealed: async () => {
+        sealedParts++;
+      },
+    });
+    assert.ok(sealedParts >= 1);
+  });
+
   it('a cancelled backup leaves no temp file and no snapshot', async () => {
     const ac = new AbortController();
     const before = (await repo.listSnapshots()).length;

@@ -67,7 +67,8 @@ export class CryptoPool {
         else if (r.op === 'part') {
           // A job that failed here while its worker read on: let the worker finish, sealing nothing.
           w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal: new Uint8Array(r.ids.length) });
-        } else this.settle(r);
+        } else if (r.op === 'sealedPart') this.giveBack(w, r);
+        else this.settle(r);
       });
       w.on('error', (e) => this.failAll(e));
       w.unref();
@@ -110,6 +111,12 @@ export class CryptoPool {
     this.idleCheck();
   }
 
+  /** Returns a sealed part's buffer to its worker, which lends out only a few at a time. */
+  private giveBack(w: Worker, r: SealedPartMessage): void {
+    const buf = r.data.buffer as ArrayBuffer;
+    if (!this.closed) w.postMessage({ op: 'recycle', seq: 0, buf } satisfies Request, [buf]);
+  }
+
   private onJob(r: Response): void {
     const job = this.jobs.get(r.seq)!;
     const w = this.workers[job.worker]!;
@@ -126,11 +133,9 @@ export class CryptoPool {
           return;
         case 'sealedPart':
           job.handler.sealed(r).then(
-            () => {
-              const buf = r.data.buffer as ArrayBuffer;
-              if (!this.closed) w.postMessage({ op: 'recycle', seq: 0, buf } satisfies Request, [buf]);
-            },
+            () => this.giveBack(w, r),
             (e) => {
+              this.giveBack(w, r);
               this.endJob(r.seq, job);
               job.reject(e);
             },
