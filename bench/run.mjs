@@ -4,10 +4,11 @@
 //   BENCH_SCALE=0.05 node bench/run.mjs    # quick run; or --scale 0.05
 //   node bench/run.mjs --only restic       # one tool (e.g. before the mvono CLI exists)
 //   --keep                                 # keep repositories and restores under bench/.work
+//   --reps 3                               # repetitions per phase (default 3; medians reported)
 // Phases: init, first backup, mutate ~2% of files, second backup, full restore (verified against a
-// sha256 manifest of the source). Page cache cannot be dropped reliably here, so the data is warm
-// for every tool (it was just written); tools run one after the other, the order alternating per
-// phase (backup 1: mvono first; backup 2: restic first; restore: mvono first) and recorded.
+// sha256 manifest of the source), each repeated (see summarize()). The page cache cannot be dropped
+// here: each tool's input is read once, untimed, right before its run, so every tool starts warm.
+// Tools run one after the other, the order alternating per phase and per repetition (recorded).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +34,11 @@ if (!(scale > 0)) {
   process.exit(2);
 }
 const keep = args.includes('--keep');
+const reps = flag('reps') !== undefined ? Number(flag('reps')) : 3;
+if (!(Number.isInteger(reps) && reps >= 1)) {
+  console.error('--reps must be a whole number of at least 1');
+  process.exit(2);
+}
 const work = join(ROOT, 'bench/.work');
 const dataDir = join(work, 'data');
 
@@ -62,25 +68,36 @@ async function main() {
     `dataset: ${dataset.files} files, ${(dataset.bytes / MiB).toFixed(1)} MiB in ${s(performance.now() - t0)}`,
   );
 
-  const res = Object.fromEntries(tools.map((t) => [t.name, { phases: {}, error: null }]));
+  const res = Object.fromEntries(tools.map((t) => [t.name, { phases: {}, runs: {}, error: null }]));
   const order = {};
-  /** `inputs(t)`: what the tool reads in this phase, warmed into the page cache before its run. */
-  const phase = async (name, list, fn, inputs = () => []) => {
+  /**
+   * Runs `fn` for each tool, `times` times (the order of the tools alternates between repetitions);
+   * `before(rep)` prepares a repetition, `inputs(t)` is warmed into the page cache before each run.
+   * A tool's phase result is the median repetition (wall time and peak RSS each by their median).
+   */
+  const phase = async (name, list, fn, { inputs = () => [], before, times = 1 } = {}) => {
     order[name] = list.map((t) => t.name);
-    for (const t of list) {
-      const r = res[t.name];
-      if (r.error) continue;
-      await warm(inputs(t));
-      sync();
-      log(`${name}: ${t.name} ...`);
-      try {
-        r.phases[name] = await fn(t);
-        const p = r.phases[name];
-        log(`${name}: ${t.name} ${s(p.wallMs)}${p.mibPerSec ? `, ${p.mibPerSec.toFixed(1)} MiB/s` : ''}`);
-      } catch (e) {
-        r.error = `${name}: ${e.message}`;
-        log(`${t.name} failed in ${name}: ${e.message}`);
+    for (let rep = 0; rep < times; rep++) {
+      await before?.(rep);
+      for (const t of rep % 2 === 0 ? list : [...list].reverse()) {
+        const r = res[t.name];
+        if (r.error) continue;
+        await warm(inputs(t));
+        sync();
+        log(`${name}${times > 1 ? ` #${rep + 1}` : ''}: ${t.name} ...`);
+        try {
+          const p = await fn(t, rep);
+          (r.runs[name] ??= []).push(p);
+          log(`${name}: ${t.name} ${s(p.wallMs)}${p.mibPerSec ? `, ${p.mibPerSec.toFixed(1)} MiB/s` : ''}`);
+        } catch (e) {
+          r.error = `${name}: ${e.message}`;
+          log(`${t.name} failed in ${name}: ${e.message}`);
+        }
       }
+    }
+    for (const t of list) {
+      const runs = res[t.name].runs[name];
+      if (runs?.length) res[t.name].phases[name] = summarize(runs);
     }
   };
   const timed = (r, bytes) => ({
@@ -96,7 +113,12 @@ async function main() {
   await phase(
     'backup1',
     tools,
-    async (t) => {
+    async (t, rep) => {
+      if (rep > 0) {
+        await t.reset(); // each repetition is a first backup into an empty repository
+        await t.init();
+        await warm([dataDir]);
+      }
       const r = await t.backup(dataDir);
       return {
         ...timed(r, dataset.bytes),
@@ -105,15 +127,12 @@ async function main() {
         repo: await t.repoSize(),
       };
     },
-    () => [dataDir],
+    { inputs: () => [dataDir], times: reps },
   );
 
-  t0 = performance.now();
-  const mutation = await mutate(dataDir, 2, 1);
-  log(`mutated: ${JSON.stringify(mutation)} in ${s(performance.now() - t0)}`);
-  const expected = await manifest(dataDir);
-  const bytesAfter = (await duBytes(dataDir)).apparent;
-
+  let mutation;
+  let expected;
+  let bytesAfter = 0;
   await phase(
     'backup2',
     [...tools].reverse(),
@@ -126,8 +145,19 @@ async function main() {
         repo: await t.repoSize(),
       };
     },
-    (t) => [dataDir, ...t.stateDirs],
+    {
+      inputs: (t) => [dataDir, ...t.stateDirs],
+      times: reps,
+      // each repetition backs up another ~2% of changed files
+      before: async (rep) => {
+        t0 = performance.now();
+        mutation = await mutate(dataDir, 2, rep + 1);
+        log(`mutated: ${JSON.stringify(mutation)} in ${s(performance.now() - t0)}`);
+        bytesAfter = (await duBytes(dataDir)).apparent;
+      },
+    },
   );
+  expected = await manifest(dataDir);
   await phase(
     'restore',
     tools,
@@ -147,7 +177,7 @@ async function main() {
         firstDifferences: diffs.slice(0, 10),
       };
     },
-    (t) => t.stateDirs,
+    { inputs: (t) => t.stateDirs, times: reps },
   );
   if (!keep) for (const t of tools) await t.reset();
 
@@ -164,10 +194,12 @@ async function main() {
     },
     versions,
     scale,
-    dataset: { ...dataset, bytesAfterMutation: bytesAfter, mutation },
+    dataset: { ...dataset, bytesAfterMutation: bytesAfter, lastMutation: mutation },
+    repetitions: reps,
     notes: [
       "Page cache not dropped; before each tool's run its input (the dataset; for backup 2 also its repository and cache; for restore its repository) is read once, untimed, so every tool starts warm (this VM reclaims cold pages in the background).",
-      'Tools run sequentially; order per phase is in `order`.',
+      'Tools run sequentially; order per phase is in `order` (first repetition; it alternates between repetitions).',
+      'Each phase runs `repetitions` times per tool; a phase result is the median (wall time and peak RSS each by their median); every run is in `results.<tool>.runs`. Backup 1 repeats into an empty repository; backup 2 repeats after another ~2% of files changed; restore repeats the latest snapshot.',
       'MiB/s = source dataset bytes / wall time (backup2: whole dataset, although unchanged files are skipped).',
       'Peak RSS = max resident set of the tool process from /usr/bin/time -f %M.',
       'Repository size from st_blocks (disk) and st_size (apparent).',
@@ -189,6 +221,24 @@ async function main() {
       console.error(`bench: ${n}: ${r.error ?? 'restore differs from the source'}`);
     process.exitCode = 1;
   }
+}
+
+/** The median run of a phase: wall time and peak RSS each by their own median, the rest from the last run. */
+function summarize(runs) {
+  const median = (xs) => {
+    const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+    return v.length === 0 ? null : v[(v.length - 1) >> 1];
+  };
+  const last = runs.at(-1);
+  const wallMs = median(runs.map((r) => r.wallMs));
+  const byWall = runs.find((r) => r.wallMs === wallMs) ?? last;
+  return {
+    ...last,
+    wallMs,
+    mibPerSec: byWall.mibPerSec,
+    peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
+    ...('verified' in last ? { verified: runs.every((r) => r.verified) } : {}),
+  };
 }
 
 /** Where the dataset landed under a restore target (restic keeps the absolute path; mvono puts it
