@@ -87,7 +87,7 @@ async function main() {
         log(`${name}${times > 1 ? ` #${rep + 1}` : ''}: ${t.name} ...`);
         try {
           const p = await fn(t, rep);
-          (r.runs[name] ??= []).push(p);
+          r.runs[name] = [...(r.runs[name] ?? []), p];
           log(`${name}: ${t.name} ${s(p.wallMs)}${p.mibPerSec ? `, ${p.mibPerSec.toFixed(1)} MiB/s` : ''}`);
         } catch (e) {
           r.error = `${name}: ${e.message}`;
