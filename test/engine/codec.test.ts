@@ -4,19 +4,23 @@
  * leaves zeros as holes, and reports damaged blobs and failed writes apart.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { open, seal } from '../../src/main/crypto/aead.js';
 import { blobId } from '../../src/main/crypto/keys.js';
+import { backup } from '../../src/main/engine/backup/backup.js';
+import { restore } from '../../src/main/engine/restore/restore.js';
 import { AppError } from '../../src/main/platform/errors.js';
 import { openBlob, openBlobSync, sealBlob } from '../../src/main/repo/blob.js';
 import { Codec } from '../../src/main/repo/format.js';
 import { writeBlobs } from '../../src/main/repo/workers/write-job.js';
 import { prng, text } from '../support/fs-tree.js';
+import { initRepo } from '../support/repo.js';
 
 const keys = { enc: randomBytes(32), mac: randomBytes(32) };
 const codecOf = (id: string, sealed: Uint8Array) => open(keys.enc, sealed, Buffer.from(id, 'hex'), 'test')[0];
@@ -148,5 +152,42 @@ describe('restore write jobs', () => {
     assert.equal(z.size, zeros.length);
     assert.ok(z.blocks * 512 < zeros.length, 'a blob of zeros is a hole, not written');
     await assert.rejects(stat(join(dir, 'damaged')), { code: 'ENOENT' }, 'nothing unverified is written');
+  });
+});
+
+describe('restore onto a full disk', () => {
+  let dir: string;
+  let mnt: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mvono-full-'));
+    mnt = join(dir, 'small');
+    await mkdir(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]); // root, as CI runs
+  });
+  after(async () => {
+    execFileSync('umount', [mnt]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops with NO_SPACE naming the file (a real 1 MiB tmpfs)', async () => {
+    const src = join(dir, 'src');
+    await mkdir(src);
+    await writeFile(join(src, 'big.bin'), randomBytes(3 * 1024 * 1024));
+    const repo = await initRepo(join(dir, 'repo'));
+    try {
+      const { snapshot } = await backup(repo, {
+        components: [{ type: 'files', name: 'files', paths: [src] }],
+      });
+      await assert.rejects(
+        restore(repo, snapshot, { target: join(mnt, 'out') }),
+        (e: unknown) =>
+          e instanceof AppError &&
+          e.code === 'NO_SPACE' &&
+          e.message.includes('big.bin') &&
+          /free space/.test(e.hint ?? ''),
+      );
+    } finally {
+      await repo.close();
+    }
   });
 });

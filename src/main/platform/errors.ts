@@ -3,31 +3,27 @@
  * Messages never carry secrets: callers pass names of things (bucket, key id, path), never values.
  * Expected failures are AppErrors; anything else is a bug and is reported as INTERNAL.
  */
-export const ERROR_CODES = [
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'TRANSIENT',
-  'INTEGRITY',
-  'CANCELLED',
-  'INVALID_INPUT',
-  'CONFIG',
-  'WRONG_KEY',
-  'KEYCHAIN_UNAVAILABLE',
-  'KMS_UNAVAILABLE',
-  'UNSUPPORTED_FORMAT',
-  'LOCKED',
-  'NO_SPACE',
-  'SOURCE_FAILED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'MFA_REQUIRED',
-  'CONFLICT',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export const isErrorCode = (s: string): s is ErrorCode => (ERROR_CODES as readonly string[]).includes(s);
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
+  | 'TRANSIENT'
+  | 'INTEGRITY'
+  | 'CANCELLED'
+  | 'INVALID_INPUT'
+  | 'CONFIG'
+  | 'WRONG_KEY'
+  | 'KEYCHAIN_UNAVAILABLE'
+  | 'KMS_UNAVAILABLE'
+  | 'UNSUPPORTED_FORMAT'
+  | 'LOCKED'
+  | 'NO_SPACE'
+  | 'SOURCE_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'MFA_REQUIRED'
+  | 'CONFLICT'
+  | 'INTERNAL';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

@@ -9,7 +9,7 @@
 import { chmodSync, chownSync, lchownSync, lutimesSync, utimesSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { AppError, type ErrorCode, isAppError, isErrorCode, throwIfAborted } from '../../platform/errors.js';
+import { AppError, type ErrorCode, isAppError, throwIfAborted } from '../../platform/errors.js';
 import { packName } from '../../repo/format.js';
 import type { BlobLocation } from '../../repo/index-store.js';
 import { mapLimit } from '../../repo/index-store.js';
@@ -207,16 +207,19 @@ export async function restore(
   return { files: restored, dirs: plan.dirs.length, bytes: plan.bytes, errors };
 }
 
-/** A failed write at the target stops the restore, named by what the operator can fix. */
+/** A failed write at the target (or a blob this version cannot read) stops the restore. */
 function writeError(path: string, o: { code: string; message: string }): AppError {
+  if (o.code === 'UNSUPPORTED_FORMAT') {
+    return new AppError('UNSUPPORTED_FORMAT', `Could not restore ${path}: ${o.message}`, {
+      hint: 'It was written by a newer version of Mvono Backup; upgrade to restore it.',
+    });
+  }
   const code: ErrorCode =
     o.code === 'ENOSPC' || o.code === 'EDQUOT'
       ? 'NO_SPACE'
       : o.code === 'EACCES' || o.code === 'EPERM' || o.code === 'EROFS'
         ? 'PERMISSION_DENIED'
-        : isErrorCode(o.code)
-          ? o.code
-          : 'INTERNAL';
+        : 'INTERNAL';
   return new AppError(code, `Could not write ${path}: ${o.message}`, {
     hint: 'Check free space and permissions at the restore target, then run the restore again.',
   });
