@@ -157,9 +157,11 @@ export class Archiver {
       return undefined;
     }
     const parentNodes = new Map<string, TreeNode>();
+    let parentLoaded = false;
     if (parentTreeId && !this.opts.forceReread) {
       try {
         for (const n of (await this.repo.loadTree(parentTreeId)).nodes) parentNodes.set(n.name, n);
+        parentLoaded = true;
       } catch {
         // a damaged parent only costs re-reading
       }
@@ -171,7 +173,11 @@ export class Archiver {
       : await this.statAll(paths);
     const nodes = new Array<TreeNode | undefined>(names.length);
     await this.entries(paths, names, stats, parentNodes, nodes);
-    return this.saveTree(nodes.filter((n): n is TreeNode => n !== undefined));
+    const kept = nodes.filter((n): n is TreeNode => n !== undefined);
+    // An unchanged directory is its parent tree: no encoding, hashing or lookup (most of an
+    // incremental backup's directories).
+    if (parentLoaded && this.packer.has(parentTreeId!) && sameNodes(kept, parentNodes)) return parentTreeId!;
+    return this.saveTree(kept);
   }
 
   /** Fills `out[i]` with the node named `names[i]` for `paths[i]` (undefined when skipped). */
@@ -303,6 +309,38 @@ export class Archiver {
       code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'vanished' : code;
     this.stats.warnings.push(`${path}: skipped (${what})`);
   }
+}
+
+const NODE_FIELDS = [
+  'type',
+  'mode',
+  'mtimeNs',
+  'ctimeNs',
+  'inode',
+  'dev',
+  'size',
+  'uid',
+  'gid',
+  'subtree',
+  'linkTarget',
+] as const satisfies readonly (keyof TreeNode)[];
+// Every TreeNode field is compared: a field added to TreeNode and not listed above fails to compile.
+type Unlisted = Exclude<keyof TreeNode, (typeof NODE_FIELDS)[number] | 'name' | 'content'>;
+const _allFieldsCompared: [Unlisted] extends [never] ? true : never = true;
+void _allFieldsCompared;
+
+/** Whether `nodes` are exactly the parent tree's nodes (every field, same names, same content ids). */
+function sameNodes(nodes: TreeNode[], parent: Map<string, TreeNode>): boolean {
+  if (nodes.length !== parent.size) return false;
+  for (const n of nodes) {
+    const p = parent.get(n.name);
+    if (!p) return false;
+    for (const f of NODE_FIELDS) if (n[f] !== p[f]) return false;
+    const a = n.content ?? [];
+    const b = p.content ?? [];
+    if (a !== b && (a.length !== b.length || a.some((id, i) => id !== b[i]))) return false;
+  }
+  return true;
 }
 
 export function emptyTree(): Tree {
