@@ -176,11 +176,16 @@ export class FileJobs {
     const out = this.output(bound);
     const lengths: number[] = [];
     let off = 0;
-    for (let i = 0; i < p.chunks.length; i++) {
-      if (mask[i] !== 1) continue;
-      const n = sealBlobInto(this.keys, p.chunks[i]!, p.ids[i]!, out, off);
-      lengths.push(n);
-      off += n;
+    try {
+      for (let i = 0; i < p.chunks.length; i++) {
+        if (mask[i] !== 1) continue;
+        const n = sealBlobInto(this.keys, p.chunks[i]!, p.ids[i]!, out, off);
+        lengths.push(n);
+        off += n;
+      }
+    } catch (e) {
+      this.recycle(out.buffer as ArrayBuffer); // never lent out after all
+      throw e;
     }
     for (const s of p.slabs) if (this.freeSlabs.length < KEEP_FREE) this.freeSlabs.push(s);
     p.slabs = [];
