@@ -50,12 +50,12 @@ function usage(): string {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
-  // The console-side commands (serve, agent, audit, ...) pull in the host layer (~70 ms): loaded
-  // only for them and for the command list, not for the engine's own commands.
   if (name === '--version') {
     process.stdout.write('mvono-backup 0.1.0\n');
     return EXIT.ok;
   }
+  // The console-side commands (serve, agent, audit, ...) pull in the host layer (~70 ms): loaded
+  // only for them and for the command list, not for the engine's own commands.
   if (!name || !commands.some((c) => c.name === name)) await loadExtraCommands();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);

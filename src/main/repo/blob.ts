@@ -53,8 +53,8 @@ function withCodec(codec: Codec, body: Uint8Array): Buffer {
 }
 
 /** The plaintext of a payload (codec byte || body); `rawLength` sizes the output when known. */
-export function decode(payload: Uint8Array, what: string, rawLength?: number, scratch = false): Buffer {
-  return decompress(payload[0]!, payload.subarray(1), what, rawLength, scratch);
+export function decode(payload: Uint8Array, what: string, rawLength?: number, intoScratch = false): Buffer {
+  return decompress(payload[0]!, payload.subarray(1), what, rawLength, intoScratch);
 }
 
 export interface SealedBlob {
@@ -90,16 +90,16 @@ export function sealBlobSync(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Arr
   return { id, sealed: seal(keys.enc, encode(plain), Buffer.from(id, 'hex')), rawLength: plain.length };
 }
 
-/** `scratch`: a compressed blob's plaintext is a view of this thread's scratch buffer (codec.ts). */
+/** `intoScratch`: a compressed blob's plaintext is a view of this thread's scratch buffer (codec.ts). */
 export function openBlobSync(
   keys: { enc: Buffer; mac: Buffer },
   id: string,
   sealed: Uint8Array,
   rawLength?: number,
-  scratch = false,
+  intoScratch = false,
 ): Buffer {
   const what = `blob ${id.slice(0, 12)}`;
-  const plain = decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what, rawLength, scratch);
+  const plain = decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what, rawLength, intoScratch);
   if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
   return plain;
 }

@@ -53,21 +53,21 @@ export function compress(plain: Uint8Array): Encoded {
 /**
  * The plaintext of a payload body. `rawLength` (from the index) sizes the output; without it the
  * zstd frame's own content size is used. INTEGRITY when the body does not decode to that size.
- * `scratch`: zstd output goes to this thread's scratch buffer (valid until the next call here).
+ * `intoScratch`: zstd output goes to this thread's scratch buffer (valid until the next call here).
  */
 export function decompress(
   codec: number,
   body: Uint8Array,
   what: string,
   rawLength?: number,
-  scratch = false,
+  intoScratch = false,
 ): Buffer {
   switch (codec) {
     case Codec.Raw:
       return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     case Codec.Zstd: {
       const size = rawLength ?? frameSize(body, what);
-      const out = scratch ? scratchOf(size) : Buffer.allocUnsafe(size);
+      const out = intoScratch ? scratchOf(size) : Buffer.allocUnsafe(size);
       dctx ??= new zstd.DCtx();
       let n: number;
       try {

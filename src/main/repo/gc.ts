@@ -1,6 +1,6 @@
 /**
  * Timely garbage collection for the threads that move bulk data. Sealing leaves buffers behind
- * (chunks joined across reads, compressor and cipher output) that V8 counts as external memory;
+ * (chunks joined across reads, cipher output) that V8 counts as external memory;
  * it collects them only after ~64 MiB more has piled up in each thread, and the small JS heap of
  * a worker rarely triggers a young-generation collection on its own. Measured on the benchmark
  * dataset (1.3 GB, first backup): peak RSS ~380 MiB without, ~260-280 MiB with, for ~10% more CPU.

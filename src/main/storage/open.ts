@@ -15,11 +15,12 @@ import { isAbsolute } from 'node:path';
 import type { Clock } from '../platform/clock.js';
 import type { Keychain } from '../platform/keychain.js';
 import { StorageError } from './errors.js';
+import type { GcsStorage } from './gcs.js';
 import { LocalStorage } from './local.js';
 import type { Storage } from './port.js';
 import type { PostureRule } from './posture/types.js';
 import { type RetryEvent, RetryingStorage } from './retry.js';
-import type { S3Credentials } from './s3.js';
+import type { S3Credentials, S3Storage } from './s3.js';
 import { normalisePrefix } from './util.js';
 
 export type ParsedLocation =
@@ -210,22 +211,16 @@ export async function openStorage(spec: string, deps: OpenDeps): Promise<Storage
 export async function checkPosture(spec: string, deps: OpenDeps): Promise<PostureRule[]> {
   const kind = parseLocation(spec).kind;
   if (kind === 'local') return [];
-  const s = await openAdapter(spec, deps);
+  const s = await openAdapter(spec, deps); // an S3Storage or a GcsStorage, by `kind`
   try {
     if (kind === 's3') {
-      const [{ S3Storage }, { checkS3Posture }] = await Promise.all([
-        import('./s3.js'),
-        import('./posture/s3.js'),
-      ]);
-      if (s instanceof S3Storage) return await checkS3Posture({ client: s.client, bucket: s.bucket });
-    } else {
-      const [{ GcsStorage }, { checkGcsPosture }] = await Promise.all([
-        import('./gcs.js'),
-        import('./posture/gcs.js'),
-      ]);
-      if (s instanceof GcsStorage) return await checkGcsPosture(s.bucket, { emulator: s.emulator });
+      const { checkS3Posture } = await import('./posture/s3.js');
+      const s3 = s as S3Storage;
+      return await checkS3Posture({ client: s3.client, bucket: s3.bucket });
     }
-    return [];
+    const { checkGcsPosture } = await import('./posture/gcs.js');
+    const gcs = s as GcsStorage;
+    return await checkGcsPosture(gcs.bucket, { emulator: gcs.emulator });
   } finally {
     await (s as Storage).close?.().catch(() => {});
   }

@@ -6,7 +6,7 @@
  * chunk, hash and seal them (repo/file-saver.ts). Subdirectories are walked with bounded fan-out.
  */
 import { readdirSync } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
+import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, throwIfAborted } from '../../platform/errors.js';
 import { type FileToSave, saveFiles } from '../../repo/file-saver.js';
@@ -18,13 +18,6 @@ import { encodeTree, type Tree, type TreeNode } from '../../repo/tree.js';
 import type { ProgressMeter } from '../progress.js';
 import { type EntryMeta, lstatMeta } from './entry-meta.js';
 import type { Prewalk } from './prewalk.js';
-
-type BigStats = Awaited<ReturnType<typeof lstat>> & {
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-  ino: bigint;
-  dev: bigint;
-};
 
 export interface ArchiveStats {
   files: number;
@@ -96,15 +89,8 @@ export class Archiver {
   /** Metadata of a directory without descending into it (for the parents of backed-up paths). */
   async dirMeta(path: string, name: string): Promise<TreeNode> {
     try {
-      const st = (await lstat(path, { bigint: true })) as unknown as BigStats;
-      return {
-        name,
-        type: 'dir',
-        mode: Number(st.mode) & 0o7777,
-        mtimeNs: st.mtimeNs.toString(),
-        uid: Number(st.uid),
-        gid: Number(st.gid),
-      };
+      const st = lstatMeta(path);
+      return { name, type: 'dir', mode: st.mode, mtimeNs: st.mtimeNs, uid: st.uid, gid: st.gid };
     } catch {
       return { name, type: 'dir', mode: 0o755, mtimeNs: '0' };
     }

@@ -64,9 +64,9 @@ export class Prewalk {
 
   private async walk(paths: string[]): Promise<void> {
     let sinceYield = 0;
-    const tick = async (n: number): Promise<boolean> => {
-      sinceYield += n;
-      if (sinceYield >= BATCH) {
+    /** Counts one entry (or directory); every BATCH a turn of the event loop. False: end the walk. */
+    const step = async (): Promise<boolean> => {
+      if (++sinceYield >= BATCH) {
         sinceYield = 0;
         await new Promise<void>((r) => setImmediate(r));
       }
@@ -79,7 +79,7 @@ export class Prewalk {
       else if (st?.kind === 'file') this.count(st);
     }
     while (stack.length > 0) {
-      if (!(await tick(1))) return;
+      if (!(await step())) return;
       const dir = stack.pop()!;
       let names: string[];
       try {
@@ -89,14 +89,13 @@ export class Prewalk {
       }
       const stats = new Array<EntryMeta | undefined>(names.length);
       for (let i = 0; i < names.length; i++) {
-        if (i > 0 && i % BATCH === 0 && !(await tick(BATCH))) return;
+        if (!(await step())) return;
         const path = join(dir, names[i]!);
         const st = lstatOrUndefined(path);
         stats[i] = st;
         if (st?.kind === 'dir') stack.push(path);
         else if (st?.kind === 'file') this.count(st);
       }
-      sinceYield += names.length % BATCH;
       this.dirs.set(dir, { names, stats });
       this.kept += names.length + 1;
     }

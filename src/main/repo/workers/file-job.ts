@@ -162,13 +162,13 @@ export class FileJobs {
     }
   }
 
-  /** Seals the chunks the main thread asked for into one buffer (transferred, not copied). */
   /** Waits until fewer than MAX_LENT sealed-part buffers are out at the main thread. */
   private async lend(): Promise<void> {
     while (this.lent >= MAX_LENT) await new Promise<void>((r) => this.returned.push(r));
     this.lent++;
   }
 
+  /** Seals the chunks the main thread asked for into one buffer (transferred, not copied). */
   private async sealPart(seq: number, no: number, p: Part, mask: Uint8Array): Promise<void> {
     await this.lend();
     let bound = 0;

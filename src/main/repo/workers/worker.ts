@@ -1,7 +1,8 @@
 /**
  * A crypto worker: HMAC ids, compression + AES-256-GCM sealing, opening/verifying blobs, and
- * restore's file writes (write-job.ts), off the main thread. A hashed chunk stays here until the main thread says `seal` (new to the
- * repository) or `drop` (already stored), so a chunk crosses the thread boundary once.
+ * restore's file writes (write-job.ts), off the main thread. A hashed chunk stays here until the
+ * main thread says `seal` (new to the repository) or `drop` (already stored), so a chunk crosses
+ * the thread boundary once.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { blobId } from '../../crypto/keys.js';
