@@ -4,7 +4,7 @@
  * file that appears under its id only when complete, trees go to packs of their own.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -138,6 +138,54 @@ describe('file jobs in the crypto workers', () => {
       },
     });
     assert.ok(sealedParts >= 1);
+  });
+
+  it('a followed job reads a file while it is written and ends once it is complete; cancel stops it', {
+    timeout: 60_000,
+  }, async () => {
+    // Random data (chunks of ~1 MiB) then 20 MiB of one repeated line: chunks up to the 8 MiB
+    // maximum, larger than a read slab, which must still come out whole and in order.
+    const data = Buffer.concat([
+      big,
+      Buffer.from('42\t1\t0\t        \n'.repeat(1024 * 1024)).subarray(0, 20 << 20),
+    ]);
+    const chunker = new Chunker(repo.chunker, repo.gear);
+    const expected = [...chunker.push(data), ...chunker.finish()].map((c) => blobId(repo.keys.mac, c));
+    const path = join(dir, 'growing.dat');
+    const writer = await open(path, 'w');
+    const reader = await open(path, 'r');
+    let complete!: () => void;
+    const whole = new Promise<void>((r) => (complete = r));
+    const packer = repo.packer();
+    const job = saveFiles(repo.pool(), packer, [{ path, size: 0, fd: reader.fd }], undefined, {
+      complete: whole,
+    });
+    for (let at = 0; at < data.length; at += 3 << 20) {
+      await writer.write(data.subarray(at, at + (3 << 20)));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await writer.close();
+    complete();
+    const [out] = await job;
+    await packer.flush();
+    await reader.close();
+    assert.deepEqual(out, { ok: true, bytes: data.length, content: expected });
+    // the same file as an ordinary job: the same chunks
+    const [plain] = await saveFiles(repo.pool(), repo.packer(), [{ path, size: data.length }]);
+    assert.deepEqual(plain, out);
+
+    const ac = new AbortController();
+    const stalled = await open(path, 'r');
+    const never = new Promise<void>(() => {});
+    const cancelled = saveFiles(repo.pool(), repo.packer(), [{ path, size: 0, fd: stalled.fd }], undefined, {
+      complete: never,
+      signal: ac.signal,
+    });
+    await new Promise((r) => setTimeout(r, 50)); // it has read the file and waits for more
+    ac.abort();
+    const [c] = await cancelled;
+    await stalled.close();
+    assert.equal(c?.ok === false && c.code, 'ECANCELED');
   });
 
   it('a cancelled backup leaves no temp file and no snapshot', async () => {

@@ -5,9 +5,10 @@
  * with CANCELLED instead of leaving them waiting; attaching twice is refused.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../src/main/platform/errors.js';
-import { DeferredSink, type DumpSink } from '../../src/main/sources/sink.js';
+import { DeferredSink, type DumpSink, isGrowingFile } from '../../src/main/sources/sink.js';
 
 /** A sink that collects every file's bytes. */
 function collector(): DumpSink & { files: Map<string, string> } {
@@ -17,7 +18,10 @@ function collector(): DumpSink & { files: Map<string, string> } {
     async file(path, data) {
       const parts: Uint8Array[] = [];
       if (data instanceof Uint8Array) parts.push(data);
-      else for await (const b of data) parts.push(b);
+      else if (isGrowingFile(data)) {
+        await data.complete;
+        parts.push(await readFile(data.path));
+      } else for await (const b of data) parts.push(b);
       files.set(path, Buffer.concat(parts).toString());
     },
   };

@@ -94,7 +94,10 @@ export function unlockProviders(ctx: Ctx): KekProvider[] {
   return out;
 }
 
-export async function openRepo(ctx: Ctx, opts: { loadIndex?: boolean } = {}): Promise<Repository> {
+export async function openRepo(
+  ctx: Ctx,
+  opts: { loadIndex?: boolean; onUnlocking?: () => void } = {},
+): Promise<Repository> {
   const storage = await storageFor(repoSpec(ctx), (m) => ctx.progress.log('warn', m));
   return Repository.open(storage, {
     unlock: unlockProviders(ctx),

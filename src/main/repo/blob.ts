@@ -4,7 +4,7 @@
  */
 
 import { createCipheriv, randomFillSync } from 'node:crypto';
-import { NONCE_LEN, open, SEAL_OVERHEAD, seal, TAG_LEN } from '../crypto/aead.js';
+import { NONCE_LEN, open, SEAL_OVERHEAD, seal, TAG_LEN, updateInto } from '../crypto/aead.js';
 import { blobId } from '../crypto/keys.js';
 import { AppError } from '../platform/errors.js';
 import { compress, decompress } from './codec.js';
@@ -37,10 +37,11 @@ export function sealBlobInto(
   const c = createCipheriv('aes-256-gcm', keys.enc, out.subarray(at, at + NONCE_LEN));
   c.setAAD(Buffer.from(id, 'hex'));
   let o = at + NONCE_LEN;
-  for (const part of [c.update(Buffer.of(codec)), c.update(body), c.final()]) {
-    out.set(part, o);
-    o += part.length;
-  }
+  out.set(c.update(Buffer.of(codec)), o++);
+  o = updateInto(c, body, out, o);
+  const fin = c.final(); // empty for GCM
+  out.set(fin, o);
+  o += fin.length;
   out.set(c.getAuthTag(), o);
   return o + TAG_LEN - at;
 }
@@ -85,12 +86,26 @@ export async function openBlob(
   return plain;
 }
 
+/** Kept up to this size; a larger blob gets a buffer of its own. */
+const KEEP_PAYLOAD_SCRATCH = 16 * 1024 * 1024;
+let payloadScratch = Buffer.alloc(0);
+
+function payloadScratchOf(size: number): Buffer {
+  if (payloadScratch.length >= size) return payloadScratch.subarray(0, size);
+  const b = Buffer.allocUnsafeSlow(size);
+  if (size <= KEEP_PAYLOAD_SCRATCH) payloadScratch = b;
+  return b;
+}
+
 /** Synchronous twins for crypto workers (they are off the main thread already). */
 export function sealBlobSync(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Array, id: string): SealedBlob {
   return { id, sealed: seal(keys.enc, encode(plain), Buffer.from(id, 'hex')), rawLength: plain.length };
 }
 
-/** `intoScratch`: a compressed blob's plaintext is a view of this thread's scratch buffer (codec.ts). */
+/**
+ * `intoScratch`: the plaintext is a view of one of this thread's scratch buffers (decrypted into
+ * `payloadScratch`, decompressed into codec.ts's), valid until the next call; nothing is allocated.
+ */
 export function openBlobSync(
   keys: { enc: Buffer; mac: Buffer },
   id: string,
@@ -99,7 +114,13 @@ export function openBlobSync(
   intoScratch = false,
 ): Buffer {
   const what = `blob ${id.slice(0, 12)}`;
-  const plain = decode(open(keys.enc, sealed, Buffer.from(id, 'hex'), what), what, rawLength, intoScratch);
+  const into = intoScratch ? payloadScratchOf(sealed.length) : undefined;
+  const plain = decode(
+    open(keys.enc, sealed, Buffer.from(id, 'hex'), what, into),
+    what,
+    rawLength,
+    intoScratch,
+  );
   if (blobId(keys.mac, plain) !== id) throw new AppError('INTEGRITY', `${what} does not match its id.`);
   return plain;
 }

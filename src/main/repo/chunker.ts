@@ -14,8 +14,8 @@
  * fall. Changing any of them does not break correctness but loses deduplication against data
  * already in a repository; bump the derivation label if you ever do.
  *
- * Zero-copy: a chunk that lies within one pushed buffer is returned as a `subarray` of it (sharing
- * memory); only chunks spanning buffers are copied. Callers of `push` must therefore not modify a
+ * Zero-copy: a chunk that lies within one pushed buffer, or within buffers adjacent in memory, is
+ * returned as a view of that memory; only chunks spanning separate buffers are copied. Callers of `push` must therefore not modify a
  * buffer after pushing it. Memory is bounded by maxSize plus the buffers in flight.
  */
 import { createHmac } from 'node:crypto';
@@ -119,20 +119,41 @@ export class Chunker {
       out.push(this.take(data, start, cut));
       start = cut;
     }
-    if (start < n) {
-      this.pending.push(start === 0 ? data : data.subarray(start));
-      this.pendingLen += n - start;
-    }
+    if (start < n) this.addPending(start === 0 ? data : data.subarray(start));
     return out;
   }
 
+  /** Bytes of the incomplete chunk held so far. */
+  get pendingLength(): number {
+    return this.pendingLen;
+  }
+
   /**
-   * Copies the bytes of the incomplete chunk out of the buffers given to push(), so the caller
-   * may reuse those buffers.
+   * Copies the incomplete chunk's bytes to the start of `target` and keeps them there instead;
+   * returns their length. Bytes pushed next that follow them in `target` join them without a copy
+   * (a reader moves the tail of one buffer to the front of the next and reads on after it).
    */
-  detach(): void {
-    if (this.pendingLen === 0 || this.pending.length === 0) return;
-    this.pending = [concat(this.pending, this.pendingLen)];
+  moveInto(target: Uint8Array): number {
+    let off = 0;
+    for (const p of this.pending) {
+      target.set(p, off);
+      off += p.length;
+    }
+    this.pending = off > 0 ? [target.subarray(0, off)] : [];
+    return off;
+  }
+
+  /** Adds bytes to the incomplete chunk, as one view with the last ones when adjacent in memory. */
+  private addPending(v: Uint8Array): void {
+    const last = this.pending.at(-1);
+    if (last && last.buffer === v.buffer && last.byteOffset + last.byteLength === v.byteOffset) {
+      this.pending[this.pending.length - 1] = new Uint8Array(
+        last.buffer,
+        last.byteOffset,
+        last.byteLength + v.byteLength,
+      );
+    } else this.pending.push(v);
+    this.pendingLen += v.byteLength;
   }
 
   /** End of stream: returns the last chunk, if any bytes remain, and resets the chunker. */
@@ -178,11 +199,14 @@ export class Chunker {
     return cut;
   }
 
-  /** The chunk made of the pending bytes plus data[start, end). Zero-copy when nothing is pending. */
+  /**
+   * The chunk made of the pending bytes plus data[start, end). Zero-copy when nothing is pending
+   * or the pending bytes lie just before data[start] in the same memory.
+   */
   private take(data: Uint8Array, start: number, end: number): Uint8Array {
     if (this.pendingLen === 0) return data.subarray(start, end);
-    this.pending.push(data.subarray(start, end));
-    const chunk = concat(this.pending, this.pendingLen + end - start);
+    this.addPending(data.subarray(start, end));
+    const chunk = this.pending.length === 1 ? this.pending[0]! : concat(this.pending, this.pendingLen);
     this.pending = [];
     this.pendingLen = 0;
     return chunk;

@@ -15,6 +15,8 @@ export type FileOutcome =
 export interface FileToSave {
   path: string;
   size: number;
+  /** Already open: the worker reads this descriptor (the caller closes it afterwards). */
+  fd?: number;
 }
 
 export async function saveFiles(
@@ -22,47 +24,53 @@ export async function saveFiles(
   packer: Packer,
   files: FileToSave[],
   onBytes: (bytes: number, path: string) => void = () => {},
+  /** One file that is still being written: see CryptoPool.files. */
+  follow?: { complete: Promise<void>; signal?: AbortSignal },
 ): Promise<FileOutcome[]> {
   const contents = files.map(() => [] as string[]);
   const outcomes = new Array<FileOutcome | undefined>(files.length);
   /** Claimed (new) chunks of each part whose sealed bytes have not arrived yet. */
   const claimed = new Map<number, { id: string; rawLength: number }[]>();
   try {
-    await pool.files(files, {
-      part: async (m) => {
-        const seal = new Uint8Array(m.ids.length);
-        const mine: { id: string; rawLength: number }[] = [];
-        claimed.set(m.part, mine);
-        for (let i = 0; i < m.ids.length; i++) {
-          const id = m.ids[i]!;
-          const owner = m.owners[i]!;
-          contents[owner]!.push(id);
-          onBytes(m.lens[i]!, files[owner]!.path);
-          if (packer.claim(id)) {
-            seal[i] = 1;
-            mine.push({ id, rawLength: m.lens[i]! });
+    await pool.files(
+      files,
+      {
+        part: async (m) => {
+          const seal = new Uint8Array(m.ids.length);
+          const mine: { id: string; rawLength: number }[] = [];
+          claimed.set(m.part, mine);
+          for (let i = 0; i < m.ids.length; i++) {
+            const id = m.ids[i]!;
+            const owner = m.owners[i]!;
+            contents[owner]!.push(id);
+            onBytes(m.lens[i]!, files[owner]!.path);
+            if (packer.claim(id)) {
+              seal[i] = 1;
+              mine.push({ id, rawLength: m.lens[i]! });
+            }
           }
-        }
-        for (const [file, bytes, code, message] of m.ends) {
-          outcomes[file] =
-            code === undefined
-              ? { ok: true, bytes, content: contents[file]! }
-              : { ok: false, bytes, code, message: message ?? code };
-        }
-        await packer.room();
-        return seal;
+          for (const [file, bytes, code, message] of m.ends) {
+            outcomes[file] =
+              code === undefined
+                ? { ok: true, bytes, content: contents[file]! }
+                : { ok: false, bytes, code, message: message ?? code };
+          }
+          await packer.room();
+          return seal;
+        },
+        sealed: (m) => {
+          const mine = claimed.get(m.part) ?? [];
+          claimed.delete(m.part);
+          const blobs = m.lengths.map((length, i) => ({
+            id: mine[i]!.id,
+            length,
+            rawLength: mine[i]!.rawLength,
+          }));
+          return packer.addSealedRun(BlobType.Data, blobs, m.data);
+        },
       },
-      sealed: (m) => {
-        const mine = claimed.get(m.part) ?? [];
-        claimed.delete(m.part);
-        const blobs = m.lengths.map((length, i) => ({
-          id: mine[i]!.id,
-          length,
-          rawLength: mine[i]!.rawLength,
-        }));
-        return packer.addSealedRun(BlobType.Data, blobs, m.data);
-      },
-    });
+      follow,
+    );
   } catch (e) {
     for (const list of claimed.values()) for (const c of list) packer.unclaim(c.id);
     throw e;

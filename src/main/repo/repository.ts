@@ -140,11 +140,20 @@ export class Repository {
 
   static async open(
     storage: Storage,
-    opts: { unlock: KekProvider[]; clock?: Clock; signal?: AbortSignal; loadIndex?: boolean },
+    opts: {
+      unlock: KekProvider[];
+      clock?: Clock;
+      signal?: AbortSignal;
+      loadIndex?: boolean;
+      /** Called once the key slots are being unlocked (a passphrase KDF has been started). */
+      onUnlocking?: () => void;
+    },
   ): Promise<Repository> {
     const config = await readConfig(storage, opts.signal);
     const slots = await listSlots(storage, opts.signal);
-    const { master, slot } = await unlockMaster(slots, config.id, opts.unlock);
+    const unlocking = unlockMaster(slots, config.id, opts.unlock);
+    opts.onUnlocking?.();
+    const { master, slot } = await unlocking;
     const keys = deriveKeys(master);
     if (config.mac !== configMac(keys.mac, config)) {
       throw new AppError('INTEGRITY', `The repository config at ${storage.location} was altered.`);

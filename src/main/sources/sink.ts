@@ -1,23 +1,42 @@
 /**
  * Streaming a dump into storage while the dump tool is still writing it, and back.
  *
- * `DumpSink` is what a caller (the engine) gives a dump to receive its files: each file's bytes as
- * an async iterable, in order. `followFile` reads a file that another process is still writing
- * (pg_dump writes a table's data file while we read it): it yields what is there, waits briefly
- * at the current end, and ends once `isDone()` was true before a read that found nothing more.
+ * `DumpSink` is what a caller (the engine) gives a dump to receive its files: each file's bytes in
+ * memory, as an async iterable, or as a `GrowingFile` on disk that another process is still writing
+ * (pg_dump writes a table's data file while the engine's workers read it).
  * `DeferredSink` lets a dump start before its storage is ready (the repository still being opened):
  * files wait, unread and on disk, until the real sink is attached.
  */
-import { open } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { cancelled, throwIfAborted } from '../platform/errors.js';
+import { cancelled } from '../platform/errors.js';
 
 export interface DumpSink {
   /**
    * Stores one file of the dump ('/'-separated path relative to the component root). Resolves once
    * every byte has been consumed; a rejection fails the dump.
    */
-  file(path: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void>;
+  file(path: string, data: DumpData): Promise<void>;
+}
+
+/** A dump file's bytes: in memory, as a stream, or a file on disk that may still be growing. */
+export type DumpData = AsyncIterable<Uint8Array> | Uint8Array | GrowingFile;
+
+/**
+ * A file on disk that its writer may still be writing (a table's data file while pg_dump runs).
+ * The consumer opens it, then calls `opened()` (which removes its name, so its pages never need
+ * to reach the disk and the space is freed when both sides close it), reads what is there and
+ * waits at the end; once `complete` has resolved the file is whole and the consumer reads to its
+ * end. `complete` rejects when the writer failed: the consumer stops and fails.
+ */
+export interface GrowingFile {
+  readonly kind: 'growing';
+  /** Where the file is on disk. */
+  readonly path: string;
+  readonly complete: Promise<void>;
+  opened(): Promise<void>;
+}
+
+export function isGrowingFile(d: DumpData): d is GrowingFile {
+  return (d as Partial<GrowingFile>).kind === 'growing';
 }
 
 /**
@@ -61,55 +80,7 @@ export class DeferredSink implements DumpSink {
     this.resolveReady(sink);
   }
 
-  async file(path: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
+  async file(path: string, data: DumpData): Promise<void> {
     return (await this.ready).file(path, data);
-  }
-}
-
-const READ_SIZE = 4 * 1024 * 1024;
-const MIN_ROOM = 256 * 1024;
-const MIN_READ = 2 * 1024 * 1024;
-const POLL_MS = 5;
-
-export async function* followFile(
-  path: string,
-  isDone: () => boolean,
-  opts: { signal?: AbortSignal; onOpen?: () => Promise<void> } = {},
-): AsyncGenerator<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    await opts.onOpen?.();
-    let position = 0;
-    // Reads fill a buffer from front to back and each read's bytes are yielded as a view of it:
-    // consumers may keep views (chunks), so a region is never written twice; a fresh buffer is
-    // taken when little room is left.
-    let buf = Buffer.allocUnsafeSlow(READ_SIZE);
-    let fill = 0;
-    for (;;) {
-      throwIfAborted(opts.signal);
-      if (buf.length - fill < MIN_ROOM) {
-        buf = Buffer.allocUnsafeSlow(READ_SIZE);
-        fill = 0;
-      }
-      // Sampled before the read: if the writer had finished then, an empty read is the end.
-      const done = isDone();
-      // While the writer is going, wait for a good block: many small reads would make most chunks
-      // span several of them (and be copied together by the chunker).
-      if (!done && Number((await fh.stat()).size) - position < MIN_READ) {
-        await sleep(POLL_MS);
-        continue;
-      }
-      const { bytesRead } = await fh.read(buf, fill, buf.length - fill, position);
-      if (bytesRead > 0) {
-        position += bytesRead;
-        fill += bytesRead;
-        yield buf.subarray(fill - bytesRead, fill);
-        continue;
-      }
-      if (done) return;
-      await sleep(POLL_MS);
-    }
-  } finally {
-    await fh.close();
   }
 }

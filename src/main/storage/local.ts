@@ -272,7 +272,9 @@ export class LocalStorage implements Storage {
       if (!st.isFile()) throw new StorageError('NOT_FOUND', `read: ${path} does not exist.`);
       const start = Math.min(offset, st.size);
       const end = length === undefined ? st.size : Math.min(st.size, start + length);
-      const out = new Uint8Array(end - start);
+      const into = opts?.into;
+      const out =
+        into && into.length >= end - start ? into.subarray(0, end - start) : new Uint8Array(end - start);
       let done = 0;
       while (done < out.length) {
         throwIfCancelled(signal);

@@ -30,6 +30,12 @@ export interface CallOptions {
 export interface GetOptions extends CallOptions {
   offset?: number;
   length?: number;
+  /**
+   * A buffer the adapter may read into when it can hold the bytes asked for: the result is then a
+   * view of it (reusing memory saves a page fault per 4 KiB). Adapters that receive their bytes in
+   * buffers of their own ignore it, so callers always use the returned bytes.
+   */
+  into?: Uint8Array;
 }
 
 /** A write-once object being streamed (see Storage.openWriter). */

@@ -40,11 +40,15 @@ export const backupCmd: Command = {
     }
     const databases = await Promise.all(dbs);
     // While the repository opens (the passphrase KDF), the paths are walked and the first
-    // database dump starts.
+    // database dump starts. The walk waits until the KDF has started: its synchronous batches
+    // would otherwise delay the reads of the config and key slots that come before.
     const paths = components.flatMap((c) => ('paths' in c ? c.paths : []));
-    const prewalk = paths.length > 0 ? new Prewalk(paths, ctx.signal) : undefined;
-    const opening = openRepo(ctx);
-    opening.catch(() => prewalk?.stop()); // awaited by backup() / backupWithDatabases()
+    let unlocking = () => {};
+    const kdfStarted = new Promise<void>((r) => (unlocking = r));
+    const prewalk = paths.length > 0 ? new Prewalk(paths, ctx.signal, kdfStarted) : undefined;
+    const opening = openRepo(ctx, { onUnlocking: unlocking });
+    // awaited by backup() / backupWithDatabases()
+    opening.catch(() => prewalk?.stop()).finally(unlocking);
     const common = {
       ...(prewalk ? { prewalk } : {}),
       ...(str(v, 'name') ? { name: str(v, 'name') } : {}),

@@ -1,16 +1,13 @@
-/** KEK from a passphrase via scrypt (N=2^17, r=8, p=1: ~0.3 s, 128 MiB). */
-import { randomBytes, scrypt } from 'node:crypto';
+/** KEK from a passphrase via scrypt (N=2^17, r=8, p=1: ~0.3 s, 128 MiB; see scrypt.ts). */
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
 import type { KekProvider, NewKek, SlotContext, SlotParams } from './port.js';
+import { deriveScrypt } from './scrypt.js';
 
 const DEFAULT = { N: 2 ** 17, r: 8, p: 1 };
 
 function derive(pass: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(pass.normalize('NFC'), salt, 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (e, k) =>
-      e ? reject(e) : resolve(k),
-    ),
-  );
+  return deriveScrypt(pass, salt, { N, r, p });
 }
 
 export class PassphraseKekProvider implements KekProvider {

@@ -37,12 +37,15 @@ export class Prewalk {
   /** Settles when the walk has ended (finished, stopped or full); never rejects. */
   readonly done: Promise<void>;
 
-  constructor(paths: string[], signal?: AbortSignal) {
+  /** The walk begins once `start` resolves (at once by default). */
+  constructor(paths: string[], signal?: AbortSignal, start: Promise<void> = Promise.resolve()) {
     signal?.addEventListener('abort', () => this.stop(), { once: true });
-    this.done = this.walk(paths).then(
-      () => undefined,
-      () => undefined,
-    );
+    this.done = start
+      .then(() => this.walk(paths))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /** Ends the walk at its next batch; what is cached stays available. */

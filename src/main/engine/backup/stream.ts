@@ -1,21 +1,24 @@
 /**
  * File nodes as byte streams, both ways.
  * - `StreamTree` (backup): a component produced as streams (a database dump streamed while the
- *   dump tool runs) instead of read from a directory. It receives files as byte streams, chunks
- *   them (content-defined, so an unchanged table dedups day to day like a file would), stores the
- *   chunks through the backup's Packer and finally saves the directory trees, giving the
- *   component's subtree id. The tree has the same shape as one made from the same files on disk,
+ *   dump tool runs) instead of read from a directory. It receives files as byte streams or as
+ *   growing files on disk (read by the crypto workers), chunks them (content-defined, so an
+ *   unchanged table dedups day to day like a file would), stores the chunks through the backup's
+ *   Packer and finally saves the directory trees, giving the component's subtree id. The tree has the same shape as one made from the same files on disk,
  *   so restore does not care how a component was made.
  * - `readNodeStream` (restore): a stored file's bytes in order, blob by blob with read-ahead, each
  *   blob verified (AES-GCM tag and id) before it is yielded, so a database restore can feed a dump
  *   tool without writing the file first.
  */
-import { AppError, isAppError, throwIfAborted } from '../../platform/errors.js';
+import { open } from 'node:fs/promises';
+import { AppError, cancelled, isAppError, throwIfAborted } from '../../platform/errors.js';
 import { Chunker } from '../../repo/chunker.js';
+import { saveFiles } from '../../repo/file-saver.js';
 import { BlobType } from '../../repo/format.js';
 import type { Packer, SaveResult } from '../../repo/packer.js';
 import type { Repository } from '../../repo/repository.js';
 import { encodeTree, type TreeNode } from '../../repo/tree.js';
+import { type DumpData, type GrowingFile, isGrowingFile } from '../../sources/sink.js';
 import type { ProgressMeter } from '../progress.js';
 import type { ArchiveStats } from './archiver.js';
 
@@ -42,16 +45,18 @@ export class StreamTree {
   constructor(private readonly ctx: ComponentContext) {}
 
   /** Stores one file ('/'-separated path below the component root). */
-  async file(path: string, data: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
+  async file(path: string, data: DumpData): Promise<void> {
     const parts = path.split('/');
     if (this.saved || parts.some((p) => p === '' || p === '.' || p === '..') || this.files.has(path)) {
       throw new AppError('INTERNAL', `A streamed component cannot take the file "${path}".`);
     }
     const { packer, meter, stats, signal } = this.ctx;
     throwIfAborted(signal);
-    const content: string[] = [];
+    let content: string[] = [];
     let size = 0;
-    if (data instanceof Uint8Array && data.length <= INLINE_FILE) {
+    if (isGrowingFile(data)) {
+      ({ content, size } = await this.growing(path, data));
+    } else if (data instanceof Uint8Array && data.length <= INLINE_FILE) {
       if (data.length > 0) content.push((await packer.save(BlobType.Data, data)).id);
       size = data.length;
       meter.addBytes(size, path);
@@ -87,6 +92,37 @@ export class StreamTree {
       size,
       content,
     });
+  }
+
+  /**
+   * A file on disk, maybe still being written: a worker reads, chunks and hashes it itself (file
+   * job in follow mode), so its bytes never pass through this thread; only new chunks come back,
+   * sealed, to be packed.
+   */
+  private async growing(path: string, g: GrowingFile): Promise<{ content: string[]; size: number }> {
+    const { repo, packer, meter, signal } = this.ctx;
+    const fh = await open(g.path, 'r');
+    try {
+      await g.opened();
+      const [o] = await saveFiles(
+        repo.pool(),
+        packer,
+        [{ path: g.path, size: 0, fd: fh.fd }],
+        (n) => meter.addBytes(n, path),
+        { complete: g.complete, ...(signal ? { signal } : {}) },
+      );
+      throwIfAborted(signal);
+      if (!o?.ok) {
+        if (o?.code === 'ECANCELED') throw cancelled();
+        throw new AppError(
+          o?.code === 'ENOSPC' ? 'NO_SPACE' : 'SOURCE_FAILED',
+          `Could not read the dump file ${path}: ${o?.message ?? 'no result'}.`,
+        );
+      }
+      return { content: o.content, size: o.bytes };
+    } finally {
+      await fh.close();
+    }
   }
 
   /** Saves the directory trees of every file stored; returns the root tree's id. */

@@ -138,6 +138,10 @@ export async function restore(
       damaged.add(t.file);
     }
   };
+  // Range buffers come back from the workers and are read into again: fresh memory costs a page
+  // fault per 4 KiB, which on a VM is slower than the read itself. A range above MAX_RANGE (one
+  // large blob) is read into a buffer of its own.
+  const buffers: Uint8Array[] = [];
   await mapLimit([...byPack], PACKS_AT_ONCE, async ([pack, blobMap]) => {
     const blobs = [...blobMap].sort((a, b) => a[1].loc.offset - b[1].loc.offset);
     let i = 0;
@@ -155,9 +159,11 @@ export async function restore(
       const run = blobs.slice(i, j);
       i = j;
       let range: Uint8Array;
+      const into = buffers.pop() ?? new Uint8Array(MAX_RANGE);
       try {
-        range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal });
+        range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal, into });
       } catch (e) {
+        buffers.push(into);
         if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;
         for (const [, b] of run)
           integrityFailure(b.targets, `pack ${pack.slice(0, 12)} is missing or truncated`);
@@ -177,7 +183,8 @@ export async function restore(
             create: single[t.file] === true,
           })),
       }));
-      const outcomes = await repo.pool().writeBlobs(range, writes);
+      const { outcomes, buffer } = await repo.pool().writeBlobs(range, writes);
+      if (buffer.length >= MAX_RANGE && buffers.length < PACKS_AT_ONCE + 1) buffers.push(buffer);
       outcomes.forEach((o, k) => {
         const b = run[k]![1];
         if (o === null) {

@@ -5,8 +5,11 @@
  * reusable slabs (chunks are views of them) and sealed straight into a reusable output buffer
  * that the main thread sends back after packing it, so steady state allocates little.
  * Per-file errors (vanished, permission) are reported in `ends` and the job goes on.
+ * A followed job (one file that another process is still writing, e.g. pg_dump's table data) reads
+ * what is there, waits at the end, and ends at the end once the main thread says it is complete.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { blobId } from '../../crypto/keys.js';
 import { maxSealedLength, sealBlobInto } from '../blob.js';
 import { Chunker, type ChunkerParams } from '../chunker.js';
@@ -16,6 +19,9 @@ import type { FileEnd, FilesRequest, Response } from './protocol.js';
 const SLAB = 2 * 1024 * 1024;
 const PART_BYTES = SLAB;
 const MIN_READ = 4 * 1024;
+/** A followed file is read once this much has been written past the last read (or it is complete). */
+const FOLLOW_BLOCK = 1024 * 1024;
+const FOLLOW_POLL_MS = 5;
 /**
  * Free slabs and sealed-part buffers kept for reuse. Freeing and allocating 2 MiB buffers leaves
  * glibc's heap fragmented: measured peak RSS on the benchmark's first backup 267-295 MiB keeping 1,
@@ -48,7 +54,7 @@ const newPart = (): Part => ({
   chunks: [],
   bytes: 0,
   slabs: [],
-  slabUsed: SLAB,
+  slabUsed: 0,
 });
 
 export class FileJobs {
@@ -57,6 +63,8 @@ export class FileJobs {
   private readonly freeOut: ArrayBuffer[] = [];
   private lent = 0;
   private readonly returned: (() => void)[] = [];
+  /** Followed jobs while they run: still being written, complete, or cancelled. */
+  private readonly following = new Map<number, 'writing' | 'complete' | 'cancel'>();
 
   constructor(
     private readonly keys: { enc: Buffer; mac: Buffer },
@@ -73,6 +81,30 @@ export class FileJobs {
     d?.(seal);
   }
 
+  /** A followed job's file is complete, or the job is cancelled. */
+  follow(seq: number, end: 'complete' | 'cancel'): void {
+    const now = this.following.get(seq);
+    if (now !== undefined && now !== 'cancel') this.following.set(seq, end);
+  }
+
+  /**
+   * A followed file: waits until a good block is there to read (or the file is complete) and
+   * returns how much to read; 0 at the end of a complete file. Throws ECANCELED.
+   */
+  private async followable(seq: number, fd: number, read: number): Promise<number> {
+    for (;;) {
+      // Sampled before the size: if the writer had finished then, the size is final.
+      const end = this.following.get(seq);
+      if (end === 'cancel') throw Object.assign(new Error('cancelled'), { code: 'ECANCELED' });
+      const there = fstatSync(fd).size - read;
+      if (there <= 0 && end === 'complete') return 0;
+      // While the writer is going, wait for a good block: many small reads would make most chunks
+      // span several of them (and be copied together by the chunker).
+      if (there >= FOLLOW_BLOCK || (there > 0 && end === 'complete')) return Math.min(there, SLAB);
+      await sleep(FOLLOW_POLL_MS);
+    }
+  }
+
   /** An output buffer the main thread has finished with. */
   recycle(buf: ArrayBuffer): void {
     this.lent = Math.max(0, this.lent - 1);
@@ -86,10 +118,11 @@ export class FileJobs {
     let partNo = 0;
     let sealing: Promise<void> = Promise.resolve();
     const send = async () => {
-      chunker.detach(); // the incomplete chunk must not keep this part's slabs
       const p = part;
       const no = partNo++;
       part = newPart();
+      // The incomplete chunk must not keep the sent part's slabs (they are reused once sealed).
+      if (chunker.pendingLength > 0) this.newSlab(part, chunker);
       const decided = new Promise<Uint8Array>((r) => this.decisions.set(`${m.seq}:${no}`, r));
       this.reply({
         op: 'part',
@@ -105,51 +138,89 @@ export class FileJobs {
       sealing = decided.then((mask) => this.sealPart(m.seq, no, p, mask));
       sealing.catch(() => undefined); // awaited later; this only marks it handled meanwhile
     };
-    for (let fi = 0; fi < m.files.length; fi++) {
-      const f = m.files[fi]!;
-      let fd: number;
-      try {
-        fd = openSync(f.path, 'r');
-      } catch (e) {
-        part.ends.push(errorEnd(fi, 0, e));
-        continue;
-      }
-      let read = 0;
-      try {
-        for (;;) {
-          // One byte more than the size says is left: a short read ends the file without a second read.
-          const want = Math.min(SLAB, Math.max(f.size - read + 1, MIN_READ));
-          const buf = this.space(part, want);
-          const n = readSync(fd, buf, 0, want, read);
-          read += n;
-          part.slabUsed += n;
-          if (n > 0) this.add(part, fi, chunker.push(buf.subarray(0, n)));
-          if (n < want) break;
-          if (part.bytes >= PART_BYTES) await send();
+    if (m.follow) this.following.set(m.seq, 'writing');
+    try {
+      for (let fi = 0; fi < m.files.length; fi++) {
+        const f = m.files[fi]!;
+        let fd: number;
+        try {
+          fd = f.fd ?? openSync(f.path, 'r');
+        } catch (e) {
+          part.ends.push(errorEnd(fi, 0, e));
+          continue;
         }
-        this.add(part, fi, chunker.finish());
-        part.ends.push([fi, read]);
-      } catch (e) {
-        chunker.finish();
-        part.ends.push(errorEnd(fi, read, e));
-      } finally {
-        closeSync(fd);
+        let read = 0;
+        try {
+          for (;;) {
+            // One byte more than the size says is left: a short read ends the file without a second read.
+            const want = m.follow
+              ? await this.followable(m.seq, fd, read)
+              : Math.min(SLAB, Math.max(f.size - read + 1, MIN_READ));
+            if (want === 0) break;
+            const buf = this.space(part, chunker, want);
+            const n = readSync(fd, buf, 0, buf.length, read);
+            read += n;
+            part.slabUsed += n;
+            if (n > 0) this.add(part, fi, chunker.push(buf.subarray(0, n)));
+            if (n < buf.length && !m.follow) break;
+            if (part.bytes >= PART_BYTES) await send();
+          }
+          this.add(part, fi, chunker.finish());
+          part.ends.push([fi, read]);
+        } catch (e) {
+          chunker.finish();
+          part.ends.push(errorEnd(fi, read, e));
+        } finally {
+          if (f.fd === undefined) closeSync(fd);
+        }
+        if (part.bytes >= PART_BYTES) await send();
       }
-      if (part.bytes >= PART_BYTES) await send();
+    } finally {
+      this.following.delete(m.seq);
     }
     await send();
     await sealing;
     this.reply({ op: 'filesDone', seq: m.seq });
   }
 
-  /** `want` free bytes in the part's current slab (a new slab when it has less). */
-  private space(part: Part, want: number): Buffer {
-    if (SLAB - part.slabUsed < want) {
-      part.slabs.push(this.freeSlabs.pop() ?? Buffer.allocUnsafeSlow(SLAB));
-      part.slabUsed = 0;
+  /**
+   * Room for a read of up to `want` bytes in the part's current slab: all of it, or at least half
+   * a slab; else a new slab, to whose front the chunker's incomplete chunk moves, so the bytes read
+   * next join it and every chunk lies whole in one slab (the chunker never copies it into fresh
+   * memory, which costs a page fault per 4 KiB on a VM).
+   */
+  private space(part: Part, chunker: Chunker, want: number): Buffer {
+    let slab = part.slabs.at(-1);
+    if (!slab || slab.length - part.slabUsed < Math.min(want, SLAB / 2)) slab = this.newSlab(part, chunker);
+    return slab.subarray(part.slabUsed, part.slabUsed + Math.min(want, slab.length - part.slabUsed));
+  }
+
+  /** Keeps a used slab for reuse: up to KEEP_FREE, the largest (a smaller one is dropped). */
+  private keepSlab(slab: Buffer): void {
+    if (this.freeSlabs.length < KEEP_FREE) {
+      this.freeSlabs.push(slab);
+      return;
     }
-    const slab = part.slabs.at(-1)!;
-    return slab.subarray(part.slabUsed, part.slabUsed + want);
+    let smallest = 0;
+    for (let i = 1; i < this.freeSlabs.length; i++) {
+      if (this.freeSlabs[i]!.length < this.freeSlabs[smallest]!.length) smallest = i;
+    }
+    if (slab.length > this.freeSlabs[smallest]!.length) this.freeSlabs[smallest] = slab;
+  }
+
+  /** A slab with room for the incomplete chunk plus half a slab; the chunk moves to its front. */
+  private newSlab(part: Part, chunker: Chunker): Buffer {
+    const need = chunker.pendingLength + SLAB / 2;
+    let best = -1;
+    for (let i = 0; i < this.freeSlabs.length; i++) {
+      const len = this.freeSlabs[i]!.length;
+      if (len >= need && (best < 0 || len < this.freeSlabs[best]!.length)) best = i;
+    }
+    const slab =
+      best >= 0 ? this.freeSlabs.splice(best, 1)[0]! : Buffer.allocUnsafeSlow(Math.ceil(need / SLAB) * SLAB);
+    part.slabs.push(slab);
+    part.slabUsed = chunker.moveInto(slab);
+    return slab;
   }
 
   private add(part: Part, owner: number, chunks: Uint8Array[]): void {
@@ -187,7 +258,7 @@ export class FileJobs {
       this.recycle(out.buffer as ArrayBuffer); // never lent out after all
       throw e;
     }
-    for (const s of p.slabs) if (this.freeSlabs.length < KEEP_FREE) this.freeSlabs.push(s);
+    for (const s of p.slabs) this.keepSlab(s);
     p.slabs = [];
     p.chunks = [];
     const data = out.subarray(0, off);

@@ -162,9 +162,17 @@ export class CryptoPool {
    * Reads, chunks and hashes `files` in the least busy worker; `handler` decides which chunks
    * are new and receives them sealed. Resolves when the worker has sent everything.
    * A job that failed may still have a worker reading its files; they are dropped when it ends.
+   * With `follow`, the job's one file is still being written: the worker follows it until
+   * `follow.complete` resolves (the writer finished), and stops early when `follow.signal` aborts
+   * or the job fails here.
    */
-  files(files: FilesRequest['files'], handler: FileJobHandler): Promise<void> {
+  files(
+    files: FilesRequest['files'],
+    handler: FileJobHandler,
+    follow?: { complete: Promise<void>; signal?: AbortSignal },
+  ): Promise<void> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
+    if (follow && files.length !== 1) throw new AppError('INTERNAL', 'A followed file job takes one file.');
     const worker = this.leastBusy();
     const seq = ++this.seq;
     if (!this.busy()) for (const x of this.workers) x.ref();
@@ -172,7 +180,22 @@ export class CryptoPool {
     const p = new Promise<void>((resolve, reject) =>
       this.jobs.set(seq, { worker, handler, resolve, reject }),
     );
-    this.workers[worker]!.postMessage({ op: 'files', seq, files } satisfies Request);
+    const w = this.workers[worker]!;
+    w.postMessage({ op: 'files', seq, files, ...(follow ? { follow: true } : {}) } satisfies Request);
+    if (follow) {
+      // A worker ignores the message for a job it has finished.
+      const end = (how: 'complete' | 'cancel') => {
+        if (!this.closed) w.postMessage({ op: 'follow', seq, end: how } satisfies Request);
+      };
+      const cancel = () => end('cancel');
+      follow.signal?.addEventListener('abort', cancel, { once: true });
+      if (follow.signal?.aborted) cancel();
+      follow.complete.then(
+        () => end('complete'),
+        () => cancel(),
+      );
+      p.catch(cancel).finally(() => follow.signal?.removeEventListener('abort', cancel));
+    }
     return p;
   }
 
@@ -225,21 +248,26 @@ export class CryptoPool {
   }
 
   /**
-   * Restore: opens the blobs lying in `range` (a pack range, transferred: the caller must not use
-   * it afterwards) and writes each to its target files, in the least busy worker (write-job.ts).
+   * Restore: opens the blobs lying in `range` (a pack range) and writes each to its target files,
+   * in the least busy worker (write-job.ts). The memory of `range` is transferred there (the caller
+   * must not use it afterwards) and comes back as `buffer` (the whole of it), to be read into again.
    */
-  async writeBlobs(range: Uint8Array, blobs: WriteBlob[]): Promise<WriteOutcome[]> {
-    const own =
-      range.byteOffset === 0 && range.byteLength === range.buffer.byteLength ? range : range.slice();
+  async writeBlobs(
+    range: Uint8Array,
+    blobs: WriteBlob[],
+  ): Promise<{ outcomes: WriteOutcome[]; buffer: Uint8Array }> {
+    const own = range.byteOffset === 0 ? new Uint8Array(range.buffer) : range.slice();
     const seq = ++this.seq;
     const w = this.leastBusy();
     this.activeJobs[w]!++;
     try {
-      const r = await this.send(this.workers[w]!, { op: 'write', seq, data: own, blobs }, [
-        own.buffer as ArrayBuffer,
-      ]);
+      const r = await this.send(
+        this.workers[w]!,
+        { op: 'write', seq, data: own, length: range.byteLength, blobs },
+        [own.buffer as ArrayBuffer],
+      );
       if (r.op !== 'written') throw new AppError('INTERNAL', 'crypto worker answered out of order');
-      return r.outcomes;
+      return { outcomes: r.outcomes, buffer: r.data };
     } finally {
       if (this.activeJobs[w]! > 0) this.activeJobs[w]!--; // failAll() may have reset it
     }

@@ -9,8 +9,13 @@ export type Request =
   | { op: 'open'; seq: number; id: string; sealed: Uint8Array; rawLength?: number }
   | FilesRequest
   | { op: 'decide'; seq: number; part: number; seal: Uint8Array }
-  /** Restore: open the blobs lying in `data` (a pack range) and write them to their files. */
-  | { op: 'write'; seq: number; data: Uint8Array; blobs: WriteBlob[] }
+  /** A followed file job: its writer has finished the file (`complete`), or stop now (`cancel`). */
+  | { op: 'follow'; seq: number; end: 'complete' | 'cancel' }
+  /**
+   * Restore: open the blobs lying in `data` (a pack range: the first `length` bytes of the
+   * transferred buffer) and write them to their files; the buffer comes back with `written`.
+   */
+  | { op: 'write'; seq: number; data: Uint8Array; length: number; blobs: WriteBlob[] }
   /** A sealedPart buffer the main thread has packed, given back for reuse. */
   | { op: 'recycle'; seq: 0; buf: ArrayBuffer };
 
@@ -23,7 +28,14 @@ export type Request =
 export interface FilesRequest {
   op: 'files';
   seq: number;
-  files: { path: string; size: number }[];
+  /** `fd`: already open (by the main thread, which closes it after the job); else `path` is opened. */
+  files: { path: string; size: number; fd?: number }[];
+  /**
+   * Follow the job's single file while another process still writes it (a table's data file while
+   * pg_dump runs): `size` is ignored, the worker reads what is there and waits at the end until a
+   * `follow` message says the file is complete (then it ends at the end) or cancelled.
+   */
+  follow?: boolean;
 }
 
 /** [file index in the job, bytes read] or, when the file could not be read, also errno code + message. */
@@ -54,7 +66,7 @@ export type Response =
     }
   | { op: 'filesDone'; seq: number }
   /** One outcome per blob of a `write` request, in order. */
-  | { op: 'written'; seq: number; outcomes: WriteOutcome[] }
+  | { op: 'written'; seq: number; outcomes: WriteOutcome[]; data: Uint8Array }
   | { op: 'error'; seq: number; code: string; message: string };
 
 export interface WorkerKeys {

@@ -65,9 +65,20 @@ port.on('message', (m: Request) => {
       case 'decide':
         jobs.decide(m.seq, m.part, m.seal);
         return;
+      case 'follow':
+        jobs.follow(m.seq, m.end);
+        return;
       case 'write':
-        reply({ op: 'written', seq: m.seq, outcomes: writeBlobs(keys, m.data, m.blobs) });
-        return collectAfter(m.data.length, WORKER_GC);
+        reply(
+          {
+            op: 'written',
+            seq: m.seq,
+            outcomes: writeBlobs(keys, m.data.subarray(0, m.length), m.blobs),
+            data: m.data,
+          },
+          transferable(m.data),
+        );
+        return collectAfter(m.length, WORKER_GC);
       case 'open': {
         const plain = openBlobSync(keys, m.id, m.sealed, m.rawLength);
         const out = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);

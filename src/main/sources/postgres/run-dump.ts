@@ -3,20 +3,22 @@
  * `dir/dump` (runPgDump) or streamed into a DumpSink while it runs (streamPgDump).
  *
  * Streaming: pg_dump writes toc.dat first, then one `<dumpId>.dat` per table (workers in parallel,
- * largest first). Each data file is opened as soon as it appears, unlinked at once (its pages
- * never need to reach the disk, and the space is freed when both sides close it) and followed
- * while it grows. It is complete when pg_dump reports "finished item <dumpId>" (parallel mode,
- * hence at least 2 jobs) or exits. The remaining files (toc.dat, large-object files) are streamed
- * after pg_dump exits successfully. The sink therefore receives the exact files of the directory
- * format, and the repository layout is the same as for a dump left on disk.
+ * largest first). Each data file is handed to the sink as a GrowingFile as soon as it appears: the
+ * sink opens it, unlinks it (its pages never need to reach the disk, and the space is freed when
+ * both sides close it) and follows it while it grows. It is complete when pg_dump reports
+ * "finished item <dumpId>" (parallel mode, hence at least 2 jobs) or exits. The remaining files
+ * (toc.dat, large-object files) are handed over, complete, after pg_dump exits successfully. The
+ * sink therefore receives the exact files of the directory format, and the repository layout is
+ * the same as for a dump left on disk.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProgressReporter } from '../../engine/progress.js';
+import { cancelled } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
-import { type DumpSink, followFile } from '../sink.js';
+import type { DumpSink, GrowingFile } from '../sink.js';
 import { type PgToolsOptions, pgEnv, pgTool } from './connect.js';
 
 export interface RunDumpOptions extends DbAuth {
@@ -94,11 +96,15 @@ export async function streamPgDump<T>(
   afterExit: () => Promise<T>,
 ): Promise<T> {
   const dumpDir = join(dir, 'dump');
-  // Stops the followers when pg_dump fails (their own errors are then not the story).
   const local = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
+  /** Per data file: settles its GrowingFile's `complete` (created when pg_dump reports it finished). */
+  const completions = new Map<string, { resolve: () => void; reject: (e: unknown) => void }>();
   const finished = new Set<string>();
-  let exited = false;
+  const complete = (name: string) => {
+    finished.add(name);
+    completions.get(name)?.resolve();
+  };
   const started = new Map<string, Promise<void>>();
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -112,13 +118,18 @@ export async function streamPgDump<T>(
       waiting.shift()?.();
     }
   };
-  const store = (name: string, follow: boolean) => {
+  const store = (name: string, growing: boolean) => {
     const path = join(dumpDir, name);
-    const data = followFile(path, () => !follow || exited || finished.has(name), {
-      signal,
-      ...(follow ? { onOpen: () => rm(path, { force: true }) } : {}),
-    });
-    const run = slot(() => sink.file(`dump/${name}`, data));
+    const whole = new Promise<void>((resolve, reject) => completions.set(name, { resolve, reject }));
+    whole.catch(() => {}); // the sink may not have looked yet
+    if (!growing || finished.has(name)) complete(name);
+    const file: GrowingFile = {
+      kind: 'growing',
+      path,
+      complete: whole,
+      opened: () => (growing ? rm(path, { force: true }) : Promise.resolve()),
+    };
+    const run = slot(() => sink.file(`dump/${name}`, file));
     run.catch((e: unknown) => {
       if (!local.signal.aborted) onFail(e);
     });
@@ -152,17 +163,18 @@ export async function streamPgDump<T>(
       progress,
       (line) => {
         const m = /finished item (\d+) /.exec(line);
-        if (m) finished.add(`${m[1]}.dat`);
+        if (m) complete(`${m[1]}.dat`);
         if (m || line.includes('dumping contents of table')) rescan();
       },
       2,
     );
   } catch (e) {
     local.abort();
+    for (const c of completions.values()) c.reject(cancelled());
     await Promise.allSettled([...scans, ...started.values()]);
     throw e;
   }
-  exited = true;
+  for (const name of completions.keys()) complete(name);
   const after = afterExit();
   after.catch(() => {});
   await Promise.allSettled([...scans]);
