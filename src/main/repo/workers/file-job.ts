@@ -9,7 +9,6 @@
  * what is there, waits at the end, and ends at the end once the main thread says it is complete.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { blobId } from '../../crypto/keys.js';
 import { maxSealedLength, sealBlobInto } from '../blob.js';
 import { Chunker, type ChunkerParams } from '../chunker.js';
@@ -101,7 +100,7 @@ export class FileJobs {
       // While the writer is going, wait for a good block: many small reads would make most chunks
       // span several of them (and be copied together by the chunker).
       if (there >= FOLLOW_BLOCK || (there > 0 && end === 'complete')) return Math.min(there, SLAB);
-      await sleep(FOLLOW_POLL_MS);
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
     }
   }
 
