@@ -6,8 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { needsPassphraseKdf, REPOSITORY_COMMANDS } from '../../src/main/cli/early.js';
+import {
+  derivePassphraseSlots,
+  needsPassphraseKdf,
+  REPOSITORY_COMMANDS,
+  startEarly,
+} from '../../src/main/cli/early.js';
 import {
   deriveScrypt,
   prestartScryptChild,
@@ -70,5 +78,38 @@ describe('scrypt key derivation', () => {
     const help = await runCli(['--help']);
     for (const c of REPOSITORY_COMMANDS)
       assert.match(help.stdout, new RegExp(`^  ${c} `, 'm'), `${c} is a command`);
+  });
+
+  it("the entry point starts the KDF of a local repository's passphrase slot; the unlock takes that result", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mvono-early-'));
+    try {
+      const repo = join(dir, 'repo');
+      const env = { MVONO_BACKUP_PASSWORD: 'early bird', MVONO_BACKUP_REPO: repo };
+      const init = await runCli(['init', '--no-keychain', '-q'], env);
+      assert.equal(init.code, 0, init.stderr);
+      const started = derivePassphraseSlots(['snapshots'], env);
+      assert.equal(started.length, 1, 'one passphrase slot');
+      const [name] = await readdir(join(repo, 'keys'));
+      const slot = JSON.parse(await readFile(join(repo, 'keys', name!), 'utf8'));
+      const p = slot.params;
+      const again = deriveScrypt('early bird', Buffer.from(p.salt, 'base64'), { N: p.N, r: p.r, p: p.p });
+      assert.equal(again, started[0], 'the same input gets the derivation already started');
+      assert.equal((await again).length, 32);
+      const third = deriveScrypt('early bird', Buffer.from(p.salt, 'base64'), { N: p.N, r: p.r, p: p.p });
+      assert.notEqual(third, again, 'taken once, it is forgotten');
+      await third;
+      // The command line's own spelling of the options is read the same way.
+      assert.equal(derivePassphraseSlots(['ls', `--repo=${repo}`], { MVONO_BACKUP_PASSWORD: 'x' }).length, 1);
+      // No repository there: the entry point leaves it to the command, which reports it.
+      const missing = { ...env, MVONO_BACKUP_REPO: join(dir, 'none') };
+      assert.throws(() => derivePassphraseSlots(['snapshots'], missing), { code: 'ENOENT' });
+      assert.doesNotThrow(() => startEarly(['snapshots'], missing));
+      const r = await runCli(['snapshots', '--no-keychain'], missing);
+      assert.notEqual(r.code, 0);
+      const ok = await runCli(['snapshots', '--no-keychain', '--json'], env);
+      assert.equal(ok.code, 0, ok.stderr);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

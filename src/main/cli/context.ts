@@ -96,7 +96,7 @@ export function unlockProviders(ctx: Ctx): KekProvider[] {
 
 export async function openRepo(
   ctx: Ctx,
-  opts: { loadIndex?: boolean; onUnlocking?: () => void } = {},
+  opts: { loadIndex?: boolean; onUnlocking?: () => void; startWorkers?: boolean } = {},
 ): Promise<Repository> {
   const storage = await storageFor(repoSpec(ctx), (m) => ctx.progress.log('warn', m));
   return Repository.open(storage, {

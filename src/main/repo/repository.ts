@@ -147,6 +147,8 @@ export class Repository {
       loadIndex?: boolean;
       /** Called once the key slots are being unlocked (a passphrase KDF has been started). */
       onUnlocking?: () => void;
+      /** Start the crypto workers as soon as the keys are known (their start-up overlaps the index load). */
+      startWorkers?: boolean;
     },
   ): Promise<Repository> {
     const config = await readConfig(storage, opts.signal);
@@ -159,6 +161,7 @@ export class Repository {
       throw new AppError('INTEGRITY', `The repository config at ${storage.location} was altered.`);
     }
     const repo = new Repository(storage, config, keys, opts.clock ?? systemClock, slot);
+    if (opts.startWorkers) repo.pool();
     if (opts.loadIndex !== false) await repo.index.load(storage, keys.enc, opts.signal);
     return repo;
   }

@@ -46,7 +46,7 @@ export const backupCmd: Command = {
     let unlocking = () => {};
     const kdfStarted = new Promise<void>((r) => (unlocking = r));
     const prewalk = paths.length > 0 ? new Prewalk(paths, ctx.signal, kdfStarted) : undefined;
-    const opening = openRepo(ctx, { onUnlocking: unlocking });
+    const opening = openRepo(ctx, { onUnlocking: unlocking, startWorkers: true });
     // awaited by backup() / backupWithDatabases()
     opening.catch(() => prewalk?.stop()).finally(unlocking);
     const common = {
@@ -113,7 +113,7 @@ export const restoreCmd: Command = {
         'INVALID_INPUT',
         'Where to? Give --target <dir> (or --db-target <uri> for a database).',
       );
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, { startWorkers: true });
     const snap = await repo.findSnapshot(ref, ctx.signal);
     const include = strs(v, 'include');
     const res = await restore(repo, snap, {

@@ -5,7 +5,7 @@
  * faults, and on a virtual machine each one is expensive: on the CI machine scrypt took 0.83 s
  * in-process and 0.34 s with glibc's malloc on transparent huge pages (64 faults of 2 MiB). glibc
  * reads that setting (GLIBC_TUNABLES=glibc.malloc.hugetlb=1) only when a process starts, so a
- * child started with it derives the key: `scrypt-child.js` reads the passphrase and parameters
+ * child started with it derives the key: `scrypt-child.cts` reads the passphrase and parameters
  * from stdin (never argv or the environment) and writes the key to stdout. The child runs with an
  * empty environment apart from that setting (and ELECTRON_RUN_AS_NODE, so the Electron binary
  * behaves as Node).
@@ -23,7 +23,7 @@ export interface ScryptCost {
   p: number;
 }
 
-const CHILD = new URL('./scrypt-child.js', import.meta.url);
+const CHILD = new URL('./scrypt-child.cjs', import.meta.url);
 const KEY_LEN = 32;
 
 /** scrypt's memory limit for these parameters (128 * N * r bytes, doubled, plus slack). */
@@ -106,11 +106,38 @@ export function scryptInChild(
   return child ? child.derive(pass, salt, c) : Promise.resolve(undefined);
 }
 
-/** The 32-byte key: in a huge-page child on Linux, else (or if that fails) in this process. */
-export async function deriveScrypt(pass: string, salt: Buffer, c: ScryptCost): Promise<Buffer> {
-  if (process.platform === 'linux') {
-    const k = await scryptInChild(pass, salt, c);
-    if (k) return k;
+/**
+ * Derivations started ahead of need: the CLI starts them before its modules have loaded
+ * (cli/early.ts), and the unlock that follows with the same input takes one (it is then
+ * forgotten, so no passphrase or key is kept longer than that). At most four are kept.
+ */
+const ahead: { pass: string; salt: Buffer; c: ScryptCost; key: Promise<Buffer> }[] = [];
+
+/**
+ * The 32-byte key: in a huge-page child on Linux, else (or if that fails) in this process.
+ * `startAhead`: keep the derivation for the call that will ask for the same input.
+ */
+export function deriveScrypt(pass: string, salt: Buffer, c: ScryptCost, startAhead = false): Promise<Buffer> {
+  const i = ahead.findIndex(
+    (s) => s.pass === pass && s.salt.equals(salt) && s.c.N === c.N && s.c.r === c.r && s.c.p === c.p,
+  );
+  if (i >= 0) {
+    const [same] = ahead.splice(i, 1);
+    if (!startAhead) return same!.key;
+    ahead.push(same!);
+    return same!.key;
   }
-  return scryptInProcess(pass, salt, c);
+  const key = (async () => {
+    if (process.platform === 'linux') {
+      const k = await scryptInChild(pass, salt, c);
+      if (k) return k;
+    }
+    return scryptInProcess(pass, salt, c);
+  })();
+  key.catch(() => {}); // the caller observes it
+  if (startAhead) {
+    ahead.push({ pass, salt: Buffer.from(salt), c: { ...c }, key });
+    if (ahead.length > 4) ahead.shift();
+  }
+  return key;
 }
