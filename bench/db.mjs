@@ -5,7 +5,8 @@
 //            repository, post-data with -j 2, then validation against the snapshot's facts)
 //            vs  `createdb` + `pg_restore -j 2` (no validation)
 // Database: pgbench -i -s 30 (~450 MB) in a fresh database. Not a test: prints ratios, writes
-// bench/results/db-<date>.json.   node bench/db.mjs [--scale 30]
+// bench/results/db-<date>.json. Each phase runs --reps times (default 3, order alternating), and
+// the medians are reported.   node bench/db.mjs [--scale 30] [--reps 3]
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { duBytes } from './dataset.mjs';
 import { MVONO_BIN, measure, ROOT } from './tools.mjs';
 
 const scale = Number(process.argv[process.argv.indexOf('--scale') + 1]) || 30;
+const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 3;
 const work = join(ROOT, 'bench/.work/db');
 const db = `mvono_bench_${process.pid}`;
 const pg = (args, opts = {}) => spawnSync(args[0], args.slice(1), { stdio: 'inherit', ...opts });
@@ -32,39 +34,67 @@ const size = spawnSync(
 ).stdout.trim();
 const env = { MVONO_BACKUP_REPO: join(work, 'repo'), MVONO_BACKUP_PASSWORD: 'bench' };
 const uri = (d) => `postgres://postgres@127.0.0.1:5432/${d}`;
+/** The run with the median wall time of several (each run is kept in the result file). */
+const median = (runs) => [...runs].sort((x, y) => x.wallMs - y.wallMs)[Math.floor(runs.length / 2)];
 try {
-  await measure('node', [MVONO_BIN, 'init', '--no-keychain', '-q'], { env });
-  const results = {};
-  results.mvonoBackup = await measure(
-    'node',
-    [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'],
-    { env },
-  );
-  results.pgDump = await measure('pg_dump', [
-    '-h',
-    '127.0.0.1',
-    '-U',
-    'postgres',
-    '-Fc',
-    '-f',
-    join(work, 'dump.fc'),
-    db,
-  ]);
-  psql(`DROP DATABASE IF EXISTS ${db}_m`);
-  results.mvonoRestore = await measure(
-    'node',
-    [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_m`), '--no-keychain', '--json'],
-    { env },
-  );
-  psql(`DROP DATABASE IF EXISTS ${db}_p`);
-  // Both restore into a new database, so creating it is timed for both (mvono creates it itself).
-  results.pgRestore = await measure('sh', [
-    '-c',
-    'createdb -h 127.0.0.1 -U postgres "$1" && pg_restore -h 127.0.0.1 -U postgres -j 2 -d "$1" "$2"',
-    'restore',
-    `${db}_p`,
-    join(work, 'dump.fc'),
-  ]);
+  const runs = { mvonoBackup: [], pgDump: [], pgDumpDir: [], mvonoRestore: [], pgRestore: [] };
+  for (let rep = 0; rep < reps; rep++) {
+    // Each backup goes into an empty repository (a first backup, as pg_dump's file is a whole dump).
+    await rm(join(work, 'repo'), { recursive: true, force: true });
+    await rm(join(work, 'dump.d'), { recursive: true, force: true });
+    await measure('node', [MVONO_BIN, 'init', '--no-keychain', '-q'], { env });
+    const mvono = () =>
+      measure('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], { env });
+    const pgDump = () =>
+      measure('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '-Fc', '-f', join(work, 'dump.fc'), db]);
+    // The order alternates per repetition.
+    if (rep % 2 === 0) {
+      runs.mvonoBackup.push(await mvono());
+      runs.pgDump.push(await pgDump());
+    } else {
+      runs.pgDump.push(await pgDump());
+      runs.mvonoBackup.push(await mvono());
+    }
+    // Not a peer: the dump format the procedure asks for (-Fd -Z0, parallel), on its own, into a
+    // directory. A backup that stores this dump cannot take less time than it; shown for reference.
+    runs.pgDumpDir.push(
+      await measure('pg_dump', [
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'postgres',
+        '-Fd',
+        '-Z0',
+        '-j2',
+        '--no-sync',
+        '-f',
+        join(work, 'dump.d'),
+        db,
+      ]),
+    );
+  }
+  for (let rep = 0; rep < reps; rep++) {
+    psql(`DROP DATABASE IF EXISTS ${db}_m`);
+    psql(`DROP DATABASE IF EXISTS ${db}_p`);
+    runs.mvonoRestore.push(
+      await measure(
+        'node',
+        [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_m`), '--no-keychain', '--json'],
+        { env },
+      ),
+    );
+    // Both restore into a new database, so creating it is timed for both (mvono creates it itself).
+    runs.pgRestore.push(
+      await measure('sh', [
+        '-c',
+        'createdb -h 127.0.0.1 -U postgres "$1" && pg_restore -h 127.0.0.1 -U postgres -j 2 -d "$1" "$2"',
+        'restore',
+        `${db}_p`,
+        join(work, 'dump.fc'),
+      ]),
+    );
+  }
+  const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   const row = (label, a, b) => {
     const r = a.wallMs / b.wallMs;
     console.log(
@@ -75,6 +105,7 @@ try {
   console.log(`database ${db}: ${(Number(size) / 1048576).toFixed(0)} MiB (pgbench scale ${scale})`);
   console.log(`${'phase (wall s)'.padEnd(34)}   mvono    peer   ratio`);
   const backupRatio = row('backup: mvono vs pg_dump -Fc', results.mvonoBackup, results.pgDump);
+  const floorRatio = row('  (pg_dump -Fd -Z0 -j2 alone vs -Fc)', results.pgDumpDir, results.pgDump);
   const restoreRatio = row('restore: mvono vs pg_restore -j 2', results.mvonoRestore, results.pgRestore);
   const repo = (await duBytes(join(work, 'repo'))).apparent ?? 0;
   const dump = (await stat(join(work, 'dump.fc'))).size;
@@ -92,10 +123,13 @@ try {
         scale,
         databaseBytes: Number(size),
         backupRatio,
+        dirFormatAloneRatio: floorRatio,
         restoreRatio,
         repoBytes: repo,
         dumpBytes: dump,
+        reps,
         wallMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.wallMs])),
+        runsWallMs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.map((r) => r.wallMs)])),
       },
       null,
       1,
