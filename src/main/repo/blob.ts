@@ -9,6 +9,7 @@ import { blobId } from '../crypto/keys.js';
 import { AppError } from '../platform/errors.js';
 import { compress, decompress } from './codec.js';
 import type { Codec } from './format.js';
+import { Scratch } from './scratch.js';
 
 /** codec byte || body, in a buffer of its own. */
 export function encode(plain: Uint8Array): Buffer {
@@ -86,16 +87,8 @@ export async function openBlob(
   return plain;
 }
 
-/** Kept up to this size; a larger blob gets a buffer of its own. */
-const KEEP_PAYLOAD_SCRATCH = 16 * 1024 * 1024;
-let payloadScratch = Buffer.alloc(0);
-
-function payloadScratchOf(size: number): Buffer {
-  if (payloadScratch.length >= size) return payloadScratch.subarray(0, size);
-  const b = Buffer.allocUnsafeSlow(size);
-  if (size <= KEEP_PAYLOAD_SCRATCH) payloadScratch = b;
-  return b;
-}
+/** Decrypted payloads of openBlobSync(intoScratch) (this thread's). */
+const payloadScratch = new Scratch();
 
 /** Synchronous twins for crypto workers (they are off the main thread already). */
 export function sealBlobSync(keys: { enc: Buffer; mac: Buffer }, plain: Uint8Array, id: string): SealedBlob {
@@ -114,7 +107,7 @@ export function openBlobSync(
   intoScratch = false,
 ): Buffer {
   const what = `blob ${id.slice(0, 12)}`;
-  const into = intoScratch ? payloadScratchOf(sealed.length) : undefined;
+  const into = intoScratch ? payloadScratch.of(sealed.length) : undefined;
   const plain = decode(
     open(keys.enc, sealed, Buffer.from(id, 'hex'), what, into),
     what,

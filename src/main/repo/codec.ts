@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { AppError } from '../platform/errors.js';
 import { Codec } from './format.js';
+import { Scratch } from './scratch.js';
 
 // A CommonJS native addon: its exports cannot be named from an ES import.
 const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof import('zstd-napi/binding.js');
@@ -19,20 +20,10 @@ const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof im
 const LEVEL = 1;
 /** Below this size compression rarely pays for the frame header. */
 const MIN_COMPRESS = 256;
-/** The scratch buffer is kept up to this size; bigger inputs get a buffer of their own. */
-const KEEP_SCRATCH = 16 * 1024 * 1024;
-
 let cctx: InstanceType<typeof zstd.CCtx> | undefined;
 let dctx: InstanceType<typeof zstd.DCtx> | undefined;
-let scratch = Buffer.alloc(0);
-
-/** This thread's scratch buffer, at least `size` bytes (a one-off buffer past KEEP_SCRATCH). */
-function scratchOf(size: number): Buffer {
-  if (scratch.length >= size) return scratch.subarray(0, size);
-  const b = Buffer.allocUnsafeSlow(size);
-  if (size <= KEEP_SCRATCH) scratch = b;
-  return b;
-}
+/** This thread's compression and decompression output (kept up to 16 MiB). */
+const scratch = new Scratch();
 
 export interface Encoded {
   codec: Codec;
@@ -44,7 +35,7 @@ export interface Encoded {
 export function compress(plain: Uint8Array): Encoded {
   if (plain.length < MIN_COMPRESS) return { codec: Codec.Raw, body: plain };
   cctx ??= new zstd.CCtx();
-  const out = scratchOf(zstd.compressBound(plain.length));
+  const out = scratch.of(zstd.compressBound(plain.length));
   const n = cctx.compress(out, plain, LEVEL);
   if (n >= plain.length * 0.97) return { codec: Codec.Raw, body: plain };
   return { codec: Codec.Zstd, body: out.subarray(0, n) };
@@ -67,7 +58,7 @@ export function decompress(
       return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     case Codec.Zstd: {
       const size = rawLength ?? frameSize(body, what);
-      const out = intoScratch ? scratchOf(size) : Buffer.allocUnsafe(size);
+      const out = intoScratch ? scratch.of(size) : Buffer.allocUnsafe(size);
       dctx ??= new zstd.DCtx();
       let n: number;
       try {
