@@ -4,8 +4,9 @@
  *   dump tool runs) instead of read from a directory. It receives files as byte streams or as
  *   growing files on disk (read by the crypto workers), chunks them (content-defined, so an
  *   unchanged table dedups day to day like a file would), stores the chunks through the backup's
- *   Packer and finally saves the directory trees, giving the component's subtree id. The tree has the same shape as one made from the same files on disk,
- *   so restore does not care how a component was made.
+ *   Packer and finally saves the directory trees, giving the component's subtree id. The tree has
+ *   the same shape as one made from the same files on disk, so restore does not care how a
+ *   component was made.
  * - `readNodeStream` (restore): a stored file's bytes in order, blob by blob with read-ahead, each
  *   blob verified (AES-GCM tag and id) before it is yielded, so a database restore can feed a dump
  *   tool without writing the file first.

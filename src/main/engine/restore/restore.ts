@@ -162,6 +162,7 @@ export async function restore(
       const into = buffers.pop() ?? new Uint8Array(MAX_RANGE);
       try {
         range = await repo.storage.get(packName(pack), { offset: start, length: end - start, signal, into });
+        if (range.buffer !== into.buffer) buffers.push(into); // an adapter with buffers of its own
       } catch (e) {
         buffers.push(into);
         if (!isAppError(e) || (e.code !== 'NOT_FOUND' && e.code !== 'INTEGRITY')) throw e;

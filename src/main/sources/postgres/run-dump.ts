@@ -98,7 +98,7 @@ export async function streamPgDump<T>(
   const dumpDir = join(dir, 'dump');
   const local = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
-  /** Per data file: settles its GrowingFile's `complete` (created when pg_dump reports it finished). */
+  /** Per data file handed over: settles its `complete` (resolved once pg_dump reports it finished). */
   const completions = new Map<string, { resolve: () => void; reject: (e: unknown) => void }>();
   const finished = new Set<string>();
   const complete = (name: string) => {
