@@ -5,8 +5,6 @@
  *   --recovery-key-file / MVONO_BACKUP_RECOVERY_KEY    the printed recovery key
  *   the OS keychain slot is always tried last (unless --no-keychain)
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { KeychainKekProvider } from '../crypto/slots/keychain.js';
 import { PassphraseKekProvider } from '../crypto/slots/passphrase.js';
 import type { KekProvider } from '../crypto/slots/port.js';
@@ -19,6 +17,7 @@ import { LocalStorage } from '../storage/local.js';
 import type { Storage } from '../storage/port.js';
 import { kmsSettings, LazyKmsProvider } from './kms.js';
 import type { CliProgress } from './output.js';
+import { isCloudSpec, localRepoPath, readSecretFile } from './repo-spec.js';
 
 export const GLOBAL_OPTIONS = {
   repo: { type: 'string', short: 'r' },
@@ -58,22 +57,11 @@ export function repoSpec(ctx: Ctx): string {
 }
 
 export async function storageFor(spec: string, warn: (m: string) => void): Promise<Storage> {
-  if (/^(s3|gs):\/\//.test(spec)) {
+  if (isCloudSpec(spec)) {
     const { openStorage } = await import('../storage/open.js');
     return openStorage(spec, { keychain: new OsKeychain(), warn });
   }
-  const path = spec.startsWith('local:') ? spec.slice('local:'.length) : spec;
-  return new LocalStorage(isAbsolute(path) ? path : resolve(path));
-}
-
-function readSecretFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch {
-    throw new AppError('INVALID_INPUT', `Cannot read the ${what} file ${path}.`, {
-      hint: 'Check the path and its permissions.',
-    });
-  }
+  return new LocalStorage(localRepoPath(spec));
 }
 
 export function passphrase(ctx: Ctx): string | undefined {

@@ -8,8 +8,11 @@
  * command itself to meet and report; nothing is decided here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { deriveScrypt, prestartScryptChild } from '../crypto/slots/scrypt.js';
+import { type KeySlotRecord, newestSlots } from '../repo/keyslots.js';
+import { NAME_SEGMENT } from '../storage/port.js';
+import { isCloudSpec, localRepoPath, readSecretFile } from './repo-spec.js';
 
 /** The built-in commands that open a repository (so may unlock a passphrase slot). */
 export const REPOSITORY_COMMANDS: readonly string[] = [
@@ -61,32 +64,22 @@ export function startEarly(argv: readonly string[], env: NodeJS.ProcessEnv): voi
 /**
  * Starts the KDF of each passphrase slot of a local repository; returns the derivations started.
  * Synchronous reads with node:fs only: the CLI's modules are still loading, and anything awaited
- * here would wait behind them. It reads the slot objects as repo/keyslots.ts does (the highest
- * generation of each slot); should it ever read them differently, the unlock derives again.
+ * here would wait behind them. The location, the password file and the slots are read as the
+ * command will read them (repo-spec.ts, keyslots.ts newestSlots); should it ever differ, the
+ * unlock derives again.
  */
 export function derivePassphraseSlots(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Buffer>[] {
   const spec = option(argv, 'repo') ?? env.MVONO_BACKUP_REPO;
-  if (!spec || /^(s3|gs):\/\//.test(spec)) return [];
-  // As cli/context.ts reads them.
+  if (!spec || isCloudSpec(spec)) return [];
   const file = option(argv, 'password-file');
-  const pass = file ? readFileSync(file, 'utf8').replace(/\r?\n$/, '') : env.MVONO_BACKUP_PASSWORD;
+  const pass = file ? readSecretFile(file, 'password') : env.MVONO_BACKUP_PASSWORD;
   if (!pass) return [];
-  const path = spec.startsWith('local:') ? spec.slice('local:'.length) : spec;
-  const keys = join(isAbsolute(path) ? path : resolve(path), 'keys');
-  const latest = new Map<string, { generation: number; params: Record<string, unknown> }>();
-  for (const name of readdirSync(keys)) {
-    const m = /^([0-9a-f]+)(?:\.g(\d+))?$/.exec(name);
-    if (!m) continue;
-    const rec = JSON.parse(readFileSync(join(keys, name), 'utf8')) as {
-      type?: string;
-      params?: Record<string, unknown>;
-    };
-    const generation = Number(m[2] ?? 0);
-    if (rec.type !== 'passphrase' || !rec.params) continue;
-    if ((latest.get(m[1]!)?.generation ?? -1) < generation)
-      latest.set(m[1]!, { generation, params: rec.params });
-  }
-  return [...latest.values()]
+  const keys = join(localRepoPath(spec), 'keys');
+  const records = readdirSync(keys)
+    .filter((name) => NAME_SEGMENT.test(name)) // as LocalStorage lists objects
+    .map((name) => JSON.parse(readFileSync(join(keys, name), 'utf8')) as KeySlotRecord);
+  return newestSlots(records)
+    .filter((s) => s.type === 'passphrase')
     .slice(0, 2)
     .map(({ params: p }) =>
       deriveScrypt(

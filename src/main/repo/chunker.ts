@@ -15,8 +15,9 @@
  * already in a repository; bump the derivation label if you ever do.
  *
  * Zero-copy: a chunk that lies within one pushed buffer, or within buffers adjacent in memory, is
- * returned as a view of that memory; only chunks spanning separate buffers are copied. Callers of `push` must therefore not modify a
- * buffer after pushing it. Memory is bounded by maxSize plus the buffers in flight.
+ * returned as a view of that memory; only chunks spanning separate buffers are copied. Callers of
+ * `push` must therefore not modify a buffer after pushing it. Memory is bounded by maxSize plus the
+ * buffers in flight.
  */
 import { createHmac } from 'node:crypto';
 import { AppError } from '../platform/errors.js';

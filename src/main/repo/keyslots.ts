@@ -36,11 +36,17 @@ export function slotObjectName(rec: Pick<KeySlotRecord, 'id' | 'generation'>): s
  * leaves the old object behind; it is ignored and removed by the next rotation or removal).
  */
 export async function listSlots(storage: Storage, signal?: AbortSignal): Promise<KeySlotRecord[]> {
-  const byId = new Map<string, KeySlotRecord>();
+  const records: KeySlotRecord[] = [];
   for await (const o of storage.list('keys/', { signal })) {
-    const rec = JSON.parse(
-      Buffer.from(await storage.get(o.name, { signal })).toString('utf8'),
-    ) as KeySlotRecord;
+    records.push(JSON.parse(Buffer.from(await storage.get(o.name, { signal })).toString('utf8')));
+  }
+  return newestSlots(records);
+}
+
+/** Of each slot's objects (one per rotation), the newest generation; the oldest slot first. */
+export function newestSlots(records: KeySlotRecord[]): KeySlotRecord[] {
+  const byId = new Map<string, KeySlotRecord>();
+  for (const rec of records) {
     const prev = byId.get(rec.id);
     if (!prev || (rec.generation ?? 0) > (prev.generation ?? 0)) byId.set(rec.id, rec);
   }

@@ -18,6 +18,7 @@ import {
   assertValidName,
   type CallOptions,
   type GetOptions,
+  NAME_SEGMENT,
   type ObjectInfo,
   type ObjectWriter,
   type Storage,
@@ -25,7 +26,6 @@ import {
 import { assertValidPrefix, checkRange, throwIfCancelled } from './util.js';
 
 const CHUNK = 1 << 20;
-const NAME_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 
 function errnoOf(e: unknown): string | undefined {
   return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;

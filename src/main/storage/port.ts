@@ -81,6 +81,8 @@ export interface Storage {
 }
 
 const NAME_RE = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+/** One '/'-separated segment of an object name (a local directory's other entries are not objects). */
+export const NAME_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Validates an object name (guards adapters against path traversal and odd keys). */
 export function assertValidName(name: string): void {

@@ -122,10 +122,9 @@ export function deriveScrypt(pass: string, salt: Buffer, c: ScryptCost, startAhe
     (s) => s.pass === pass && s.salt.equals(salt) && s.c.N === c.N && s.c.r === c.r && s.c.p === c.p,
   );
   if (i >= 0) {
-    const [same] = ahead.splice(i, 1);
-    if (!startAhead) return same!.key;
-    ahead.push(same!);
-    return same!.key;
+    const same = ahead[i]!;
+    if (!startAhead) ahead.splice(i, 1); // taken: forgotten
+    return same.key;
   }
   const key = (async () => {
     if (process.platform === 'linux') {

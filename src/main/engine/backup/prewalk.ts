@@ -1,7 +1,8 @@
 /**
  * Prewalk: lists and lstats the backup's paths while the repository is still being opened. Opening
- * derives the key from the passphrase (scrypt, ~0.4 s on libuv's pool), and this thread has nothing
- * else to do meanwhile; on an incremental backup the walk is most of the remaining work.
+ * derives the key from the passphrase (scrypt, 0.3-0.6 s in a child process, crypto/slots/scrypt.ts),
+ * and this thread has nothing else to do meanwhile; on an incremental backup the walk is most of
+ * the remaining work.
  *
  * - Synchronous readdir/lstat in batches of BATCH entries with a turn of the event loop between
  *   them (as the archiver does), depth first, so the KDF's completion is noticed promptly.
