@@ -12,7 +12,7 @@ import { backup } from '../../src/main/engine/backup/backup.js';
 import type { Repository } from '../../src/main/repo/repository.js';
 import type { SnapshotManifest } from '../../src/main/repo/snapshot.js';
 import { prng, text } from '../support/fs-tree.js';
-import { initRepo } from '../support/repo.js';
+import { initRepo, openRepo } from '../support/repo.js';
 
 describe('incremental trees', () => {
   let dir: string;
@@ -64,6 +64,21 @@ describe('incremental trees', () => {
         [],
         `force-reread ${force}`,
       );
+    }
+  });
+
+  it('takes as parent a snapshot another backup committed after this one loaded the index', async () => {
+    const components = [{ type: 'files' as const, name: 'files', paths: [src] }];
+    const late = await openRepo(join(dir, 'repo')); // its index is read now
+    try {
+      await writeFile(join(src, 'a/side/new.txt'), text(prng(4), 7000));
+      const other = (await backup(repo, { components })).snapshot; // commits after that
+      const mine = (await backup(late, { components })).snapshot;
+      assert.equal(mine.parent, other.id);
+      // Only its own root trees are new: the file the other backup stored is not stored again.
+      assert.ok(mine.summary.addedBytes < 7000, `added ${mine.summary.addedBytes} bytes`);
+    } finally {
+      await late.close();
     }
   });
 });

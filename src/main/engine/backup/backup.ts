@@ -143,6 +143,9 @@ export async function backup(repo: Repository, opts: BackupOptions): Promise<Bac
     const meter = new ProgressMeter(opts.progress ?? noProgress, 'scanning');
     const parent =
       opts.parent === undefined ? await defaultParent(repo, opts.plan, signal) : (opts.parent ?? undefined);
+    // A parent committed by another backup after this repository's index was loaded (two backups
+    // at once): its blobs are in an index written since.
+    if (parent && !repo.index.has(parent.tree)) await repo.reloadIndex(signal);
     // Totals for progress and ETA: the parent snapshot's are a good estimate of an incremental run
     // and cost nothing; a first backup walks the metadata once.
     const sameComponents =
