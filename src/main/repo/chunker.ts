@@ -21,6 +21,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { AppError } from '../platform/errors.js';
+import { gearScan, gearScanHash } from './gear-scan.js';
 
 export interface ChunkerParams {
   minSize: number;
@@ -185,14 +186,14 @@ export class Chunker {
     let cut = -1;
     if (i < avgEnd) {
       const lim = Math.min(avgEnd, n);
-      cut = scan(data, this.gear, i, lim, h, this.maskS);
-      h = scanHash;
+      cut = gearScan(data, this.gear, i, lim, h, this.maskS);
+      h = gearScanHash;
       i = lim;
     }
     if (cut < 0 && i < maxEnd) {
       const lim = Math.min(maxEnd, n);
-      cut = scan(data, this.gear, i, lim, h, this.maskL);
-      h = scanHash;
+      cut = gearScan(data, this.gear, i, lim, h, this.maskL);
+      h = gearScanHash;
       i = lim;
     }
     if (cut < 0 && i === maxEnd) cut = i;
@@ -212,42 +213,6 @@ export class Chunker {
     this.pendingLen = 0;
     return chunk;
   }
-}
-
-/** Out-parameter of `scan`: the hash after the last byte scanned when no cut was found. */
-let scanHash = 0;
-
-/**
- * The hot loop: gear-hashes data[i, lim) starting from hash `h`; returns the exclusive end of the
- * first position whose hash has all `mask` bits clear, or -1 (then `scanHash` holds the hash).
- * Unrolled by 8: cuts are rare, so the per-byte branch is predicted and the loop overhead matters.
- */
-function scan(data: Uint8Array, gear: Int32Array, i: number, lim: number, h: number, mask: number): number {
-  const lim8 = lim - 8;
-  for (; i <= lim8; i += 8) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & mask) === 0) return i + 1;
-    h = ((h << 1) + gear[data[i + 1]!]!) | 0;
-    if ((h & mask) === 0) return i + 2;
-    h = ((h << 1) + gear[data[i + 2]!]!) | 0;
-    if ((h & mask) === 0) return i + 3;
-    h = ((h << 1) + gear[data[i + 3]!]!) | 0;
-    if ((h & mask) === 0) return i + 4;
-    h = ((h << 1) + gear[data[i + 4]!]!) | 0;
-    if ((h & mask) === 0) return i + 5;
-    h = ((h << 1) + gear[data[i + 5]!]!) | 0;
-    if ((h & mask) === 0) return i + 6;
-    h = ((h << 1) + gear[data[i + 6]!]!) | 0;
-    if ((h & mask) === 0) return i + 7;
-    h = ((h << 1) + gear[data[i + 7]!]!) | 0;
-    if ((h & mask) === 0) return i + 8;
-  }
-  for (; i < lim; i++) {
-    h = ((h << 1) + gear[data[i]!]!) | 0;
-    if ((h & mask) === 0) return i + 1;
-  }
-  scanHash = h;
-  return -1;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

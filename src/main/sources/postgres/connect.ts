@@ -2,22 +2,9 @@
  * Connecting to PostgreSQL (node `pg` client and the client tools' environment) and mapping
  * connection failures to AppErrors whose messages name the server and database, never the password.
  */
-import { join } from 'node:path';
 import pg from 'pg';
 import { AppError } from '../../platform/errors.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
-
-export interface PgToolsOptions {
-  /** Directory holding pg_dump, pg_restore, pg_dumpall, psql; default: found on PATH. */
-  binDir?: string;
-}
-
-export function pgTool(
-  name: 'pg_dump' | 'pg_restore' | 'pg_dumpall' | 'psql',
-  tools?: PgToolsOptions,
-): string {
-  return tools?.binDir ? join(tools.binDir, name) : name;
-}
 
 /** Environment for libpq tools: connection details and the password, never argv. */
 export function pgEnv(p: DbProfile, auth: DbAuth): Record<string, string | undefined> {

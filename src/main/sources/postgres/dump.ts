@@ -26,11 +26,12 @@ import type { DbFacts } from '../facts.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
 import { schemaFingerprint } from '../schema-history/normalise.js';
 import type { DumpSink } from '../sink.js';
-import { mapPgError, type PgToolsOptions, pgEnv, pgTool, STABLE_TEXT_SETTINGS } from './connect.js';
+import { mapPgError, pgEnv, STABLE_TEXT_SETTINGS } from './connect.js';
 import { listPgTables, pgSequences, pgServerInfo, pgTableFacts } from './facts.js';
 import { connectChecked, type PgPreflightResult } from './preflight.js';
 import { runPgDump, streamPgDump } from './run-dump.js';
 import { pgArchiveSchemaText } from './schema.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface PgDumpOptions extends DbAuth {
   jobs?: number;
@@ -96,9 +97,9 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     const tables = await listPgTables(client);
 
     const partOpts = { ...opts, signal };
-    // The schema text (fingerprint) comes from the dump's own toc.dat once pg_dump has exited:
-    // `pg_restore --schema-only` of the archive prints what `pg_dump --schema-only` would, without
-    // a second pg_dump reading the catalogs while the first one runs.
+    // The schema text (fingerprint) comes from the dump's own toc.dat: `pg_restore --schema-only`
+    // of the archive prints what `pg_dump --schema-only` would, without a second pg_dump reading
+    // the catalogs. Streaming, it runs while the table data is dumped (toc.dat is complete then).
     const schemaOf = () => pgArchiveSchemaText(join(dir, 'dump'), partOpts);
     const onFail = (e: unknown) => void guard(Promise.reject(e)).catch(() => {});
     const dumpRun = guard(

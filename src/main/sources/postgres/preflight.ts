@@ -9,8 +9,9 @@ import { AppError } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { requireSpace, toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
-import { connectPg, type PgToolsOptions, pgTool } from './connect.js';
+import { connectPg } from './connect.js';
 import { pgServerInfo } from './facts.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface PgPreflightOptions extends DbAuth {
   tools?: PgToolsOptions;

@@ -23,9 +23,10 @@ import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbProfile, describeProfile } from '../profile.js';
 import type { DumpSource } from '../sink.js';
-import { pgEnv, pgTool } from './connect.js';
+import { pgEnv } from './connect.js';
 import type { PgRestoreOptions } from './restore.js';
 import { parseTocLine, type Toc, type TocEntry } from './toc.js';
+import { pgTool } from './tools.js';
 
 interface Load {
   entry: TocEntry;

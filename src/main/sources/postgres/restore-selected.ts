@@ -20,7 +20,7 @@ import { AppError, throwIfAborted } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbProfile, describeProfile } from '../profile.js';
-import { connectPg, mapPgError, pgEnv, pgTool, quoteQualified } from './connect.js';
+import { connectPg, mapPgError, pgEnv, quoteQualified } from './connect.js';
 import { ownershipArgs, type PgRestoreOptions, type PgRestoreResult, runPgRestore } from './restore.js';
 import {
   entryTable,
@@ -31,6 +31,7 @@ import {
   tableLinks,
   withPartitions,
 } from './toc.js';
+import { pgTool } from './tools.js';
 
 export async function restoreSelected(
   dumpDir: string,

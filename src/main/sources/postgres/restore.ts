@@ -22,10 +22,11 @@ import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile, withDatabase } from '../profile.js';
 import type { DumpSource } from '../sink.js';
-import { connectPg, mapPgError, type PgToolsOptions, pgEnv, pgTool, quoteIdent } from './connect.js';
+import { connectPg, mapPgError, pgEnv, quoteIdent } from './connect.js';
 import { copyStatements, loadDataSection } from './restore-data.js';
 import { restoreSelected } from './restore-selected.js';
 import { readToc, type Toc } from './toc.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface PgRestoreOptions extends DbAuth {
   mode?: 'new' | 'replace';

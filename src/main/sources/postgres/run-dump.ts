@@ -19,7 +19,8 @@ import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
 import type { DumpSink, GrowingFile } from '../sink.js';
-import { type PgToolsOptions, pgEnv, pgTool } from './connect.js';
+import { pgEnv } from './connect.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface RunDumpOptions extends DbAuth {
   jobs?: number;
@@ -92,8 +93,12 @@ export async function streamPgDump<T>(
   progress: ProgressReporter,
   /** Called when storing a file fails while pg_dump still runs (the caller stops everything). */
   onFail: (e: unknown) => void,
-  /** Runs once pg_dump has exited, while the last files are stored (reads toc.dat, which stays). */
-  afterExit: () => Promise<T>,
+  /**
+   * Runs once toc.dat is complete (it reads it; toc.dat stays until the end): pg_dump writes and
+   * closes toc.dat before it starts on the table data, so that is when the first table's data
+   * begins, or when pg_dump exits for a database without tables.
+   */
+  withToc: () => Promise<T>,
 ): Promise<T> {
   const dumpDir = join(dir, 'dump');
   const local = new AbortController();
@@ -148,6 +153,12 @@ export async function streamPgDump<T>(
     }
     for (const n of names) if (DATA_FILE.test(n) && !started.has(n)) store(n, true);
   };
+  let tocRun: Promise<T> | undefined;
+  const tocComplete = () => {
+    if (tocRun) return;
+    tocRun = withToc();
+    tocRun.catch(() => {}); // awaited at the end; a failed dump stops it through the signal
+  };
   const scans = new Set<Promise<void>>();
   const rescan = () => {
     const s = scan().finally(() => scans.delete(s));
@@ -164,7 +175,10 @@ export async function streamPgDump<T>(
       (line) => {
         const m = /finished item (\d+) /.exec(line);
         if (m) complete(`${m[1]}.dat`);
-        if (m || line.includes('dumping contents of table')) rescan();
+        if (m || line.includes('dumping contents of table')) {
+          tocComplete();
+          rescan();
+        }
       },
       2,
     );
@@ -175,12 +189,11 @@ export async function streamPgDump<T>(
     throw e;
   }
   for (const name of completions.keys()) complete(name);
-  const after = afterExit();
-  after.catch(() => {});
+  tocComplete();
   await Promise.allSettled([...scans]);
   await scan();
   // toc.dat and large-object files, complete now.
   for (const n of (await readdir(dumpDir)).sort()) if (!started.has(n)) store(n, false);
   await allStored();
-  return after;
+  return tocRun as Promise<T>;
 }

@@ -3,7 +3,8 @@ import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import type { DbAuth, DbProfile } from '../profile.js';
 import { normalisePostgresSchema } from '../schema-history/normalise.js';
-import { type PgToolsOptions, pgEnv, pgTool } from './connect.js';
+import { pgEnv } from './connect.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface PgSchemaOptions extends DbAuth {
   tools?: PgToolsOptions;

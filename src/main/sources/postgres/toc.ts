@@ -10,7 +10,7 @@
  */
 import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
-import { type PgToolsOptions, pgTool } from './connect.js';
+import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface TocEntry {
   /** The line as printed by pg_restore -l (fed back through -L). */

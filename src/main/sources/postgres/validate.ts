@@ -6,10 +6,11 @@
 import { buildReport, compareTable, type DbFacts, type TableCheck, type ValidationReport } from '../facts.js';
 import type { DbAuth, DbProfile } from '../profile.js';
 import { schemaFingerprint } from '../schema-history/normalise.js';
-import { type PgToolsOptions, STABLE_TEXT_SETTINGS, withPg } from './connect.js';
+import { STABLE_TEXT_SETTINGS, withPg } from './connect.js';
 import { listPgTables, pgSequences, pgTableFacts } from './facts.js';
 import { pgSchemaText } from './schema.js';
 import { qualifyTable } from './toc.js';
+import type { PgToolsOptions } from './tools.js';
 
 export interface PgValidateOptions extends DbAuth {
   tables?: string[];
