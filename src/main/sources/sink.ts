@@ -48,8 +48,8 @@ export interface DumpSource {
   has(path: string): boolean;
   /** Size in bytes (for scheduling the largest tables first). */
   size(path: string): number;
-  /** The file's bytes in order; errors (a damaged backup) reject the iteration. */
-  open(path: string): AsyncIterable<Uint8Array>;
+  /** The file's bytes in order from byte `start` (default 0); errors (a damaged backup) reject the iteration. */
+  open(path: string, start?: number): AsyncIterable<Uint8Array>;
 }
 
 /**

@@ -162,14 +162,28 @@ export class StreamTree {
 /** Blobs read ahead of the consumer (about 1 MiB each). */
 const READ_AHEAD = 8;
 
-/** The content of a file node, in order, verified. INTEGRITY when a blob is missing or damaged. */
+/**
+ * The content of a file node, in order, verified, from byte `start` on (default 0: the blobs before
+ * it are not read; their sizes come from the index). INTEGRITY when a blob is missing or damaged.
+ */
 export async function* readNodeStream(
   repo: Repository,
   node: TreeNode,
-  opts: { signal?: AbortSignal; path?: string } = {},
+  opts: { signal?: AbortSignal; path?: string; start?: number } = {},
 ): AsyncGenerator<Buffer> {
-  const ids = node.content ?? [];
+  let ids = node.content ?? [];
   const what = opts.path ?? node.name;
+  /** Bytes to drop from the first blob read. */
+  let skip = opts.start ?? 0;
+  let first = 0;
+  while (skip > 0 && first < ids.length) {
+    // A blob missing from the index is loaded (and fails there, with its message).
+    const size = repo.index.get(ids[first] as string)?.rawLength;
+    if (size === undefined || size > skip) break;
+    skip -= size;
+    first++;
+  }
+  ids = ids.slice(first);
   // Repository.loadBlob reads and verifies; its integrity errors are given the file's name here.
   const load = (id: string): Promise<Buffer> =>
     repo.loadBlob(id, opts.signal).catch((e: unknown) => {
@@ -192,8 +206,14 @@ export async function* readNodeStream(
     fill();
     while (queue.length > 0) {
       throwIfAborted(opts.signal);
-      const b = await (queue.shift() as Promise<Buffer>);
+      let b = await (queue.shift() as Promise<Buffer>);
       fill();
+      if (skip > 0) {
+        const n = Math.min(skip, b.length);
+        b = b.subarray(n);
+        skip -= n;
+        if (b.length === 0) continue;
+      }
       yield b;
     }
   } finally {

@@ -49,8 +49,10 @@ export interface DatabaseRestoreOptions {
   tables?: string[];
   signal?: AbortSignal;
   progress?: ProgressReporter;
-  /** Skip the pre-restore safety snapshot (only when the target database does not exist). */
+  /** Where the dump is staged (default: MVONO_TMPDIR, else the system's temporary directory). */
   tempDir?: string;
+  /** PostgreSQL: tables of at least this many bytes load in parallel parts (default 64 MiB; 0: never). */
+  splitTableBytes?: number;
 }
 
 export interface DatabaseRestoreResult {
@@ -139,7 +141,11 @@ export async function restoreDatabase(
     };
     const res =
       comp.type === 'postgres'
-        ? await restorePostgres(dir, opts.target, { ...common, ...(source ? { source } : {}) })
+        ? await restorePostgres(dir, opts.target, {
+            ...common,
+            ...(source ? { source } : {}),
+            ...(opts.splitTableBytes === undefined ? {} : { splitTableBytes: opts.splitTableBytes }),
+          })
         : await restoreMariadb(dir, opts.target, common);
     const vopts = { ...auth, ...(opts.tables?.length ? { tables: opts.tables } : {}) };
     const validation =
@@ -213,7 +219,12 @@ async function stagePostgres(
   const source: DumpSource = {
     has: (p) => piped.has(p),
     size: (p) => node(p).size ?? 0,
-    open: (p) => readNodeStream(repo, node(p), { ...(signal ? { signal } : {}), path: label(p) }),
+    open: (p, start) =>
+      readNodeStream(repo, node(p), {
+        ...(signal ? { signal } : {}),
+        path: label(p),
+        ...(start ? { start } : {}),
+      }),
   };
   return { dir, source };
 }

@@ -4,9 +4,8 @@
  * directory archive, so the rows are loaded the way a plain-format dump is: `psql -f -` fed
  * "COPY ... FROM stdin;" followed by the table's data file (which ends with "\."). `jobs` psql
  * sessions run at once, each taking the largest piece not yet loaded, like pg_restore -j does.
- * A table is loaded by one session in the dump's row order: cutting a dominant table into pieces
- * loaded at once was tried and lost more in the post-data step (its primary key then had to be
- * built from unsorted rows) than it won.
+ * A table of at least `splitTableBytes` is cut into up to `jobs` contiguous parts loaded at once
+ * (copy-split.ts).
  * The COPY statements and the session settings (client_encoding, search_path, row_security...)
  * are the archive's own: pg_restore prints them from a copy of toc.dat with empty data files.
  * The section's other entries (sequence values, large objects) are restored by pg_restore -L.
@@ -24,6 +23,7 @@ import { toolError } from '../common.js';
 import { type DbProfile, describeProfile } from '../profile.js';
 import type { DumpSource } from '../sink.js';
 import { pgEnv } from './connect.js';
+import { type CopyPart, copyPartBytes, copyParts } from './copy-split.js';
 import type { PgRestoreOptions } from './restore.js';
 import { parseTocLine, type Toc, type TocEntry } from './toc.js';
 import { pgTool } from './tools.js';
@@ -32,7 +32,11 @@ interface Load {
   entry: TocEntry;
   copy: string;
   path: string;
+  /** Bytes of the file this load reads (about). */
   size: number;
+  part: CopyPart;
+  /** Parts of this table not yet loaded (shared by its loads). */
+  left: { n: number };
 }
 
 export async function loadDataSection(
@@ -48,11 +52,17 @@ export async function loadDataSection(
 ): Promise<number> {
   const tableData = toc.entries.filter((e) => e.type === 'TABLE DATA');
   const { preamble, copies } = await copyStatements;
+  const jobs = Math.max(1, opts.jobs ?? 2);
   const loads: Load[] = [];
   for (const [i, entry] of tableData.entries()) {
     const path = `dump/${entry.id}.dat`;
     const size = source.has(path) ? source.size(path) : (await stat(join(dumpDir, `${entry.id}.dat`))).size;
-    loads.push({ entry, copy: copies[i] as string, path, size });
+    const parts = copyParts(size, jobs, opts.splitTableBytes);
+    const left = { n: parts.length };
+    for (const part of parts) {
+      const bytes = (part.to ?? size) - part.from;
+      loads.push({ entry, copy: copies[i] as string, path, size: bytes, part, left });
+    }
   }
   loads.sort((a, b) => b.size - a.size || a.entry.id - b.entry.id);
   let next = 0;
@@ -82,33 +92,36 @@ export async function loadDataSection(
       yield Buffer.from(preamble);
       while (next < loads.length) {
         const l = loads[next++] as Load;
+        const name = `${l.entry.schema}.${l.entry.tag}`;
         yield Buffer.from(`${l.copy}\n`);
         let tail = Buffer.alloc(0);
+        const from = l.part.from;
         const file = source.has(l.path)
-          ? source.open(l.path)
-          : createReadStream(join(dumpDir, `${l.entry.id}.dat`));
-        for await (const raw of file as AsyncIterable<Uint8Array>) {
-          if (raw.length === 0) continue;
-          const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+          ? source.open(l.path, from)
+          : createReadStream(join(dumpDir, `${l.entry.id}.dat`), { start: from });
+        for await (const b of copyPartBytes(file as AsyncIterable<Uint8Array>, l.part, name)) {
           tail = Buffer.concat([tail, b.subarray(Math.max(0, b.length - 8))]).subarray(-8);
           yield b;
         }
+        // A part before the last ends with a whole row; its COPY ends here.
+        if (l.part.to !== undefined) yield Buffer.from('\\.\n');
         // Data files end with "\." (end of COPY data); a cut file must not swallow the next
         // statement.
-        if (!/(^|\n)\\\.\n*$/.test(tail.toString('latin1'))) {
+        else if (!/(^|\n)\\\.\n*$/.test(tail.toString('latin1'))) {
           throw new AppError(
             'INTEGRITY',
             `The data of ${l.entry.schema}.${l.entry.tag} in the dump is incomplete (no end-of-data marker).`,
             { hint: 'Restore from another snapshot; run `mvono-backup check --read-data-subset 100%`.' },
           );
         }
+        if (--l.left.n > 0) continue;
         done++;
         progress.update({
           phase: 'postgres: restoring',
           bytesDone: 0,
           filesDone: done,
-          filesTotal: loads.length,
-          current: `${l.entry.schema}.${l.entry.tag}`,
+          filesTotal: tableData.length,
+          current: name,
           rate: 0,
         });
       }
@@ -129,7 +142,7 @@ export async function loadDataSection(
     }
     if (readError !== undefined) fail(readError);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs ?? 2, loads.length)) }, lane));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, loads.length)) }, lane));
   if (firstError !== undefined) throw firstError;
 
   // Sequence values, large objects: the data section's other entries, from files in dumpDir.
@@ -152,7 +165,7 @@ export async function loadDataSection(
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return loads.length;
+  return tableData.length;
 }
 
 export interface CopyStatements {

@@ -45,6 +45,11 @@ export interface PgRestoreOptions extends DbAuth {
   maintenanceDb?: string;
   /** Table data files streamed instead of read from `dir` (whole-database restores only). */
   source?: DumpSource;
+  /**
+   * Whole-database restores from a stream: tables whose data is at least this many bytes are
+   * loaded in up to `jobs` parts at once (restore-data.ts); 0 loads every table in one session.
+   */
+  splitTableBytes?: number;
 }
 
 export interface PgRestoreResult {

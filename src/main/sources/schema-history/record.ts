@@ -4,8 +4,8 @@
  */
 import { withMaria } from '../mariadb/connect.js';
 import { mariaSchemaText } from '../mariadb/facts.js';
-import type { PgToolsOptions } from '../postgres/tools.js';
 import { pgSchemaText } from '../postgres/schema.js';
+import type { PgToolsOptions } from '../postgres/tools.js';
 import type { DbAuth, DbProfile } from '../profile.js';
 import { commitSchemaIfChanged, type SchemaCommitResult, type SchemaHistoryConfig } from './git.js';
 
