@@ -5,8 +5,10 @@
 //            repository, post-data with -j 2, then validation against the snapshot's facts)
 //            vs  `createdb` + `pg_restore -j 2` (no validation)
 // Database: pgbench -i -s 30 (~450 MB) in a fresh database. Not a test: prints ratios, writes
-// bench/results/db-<date>.json. Each phase runs --reps times (default 3, order alternating), and
-// the medians are reported.   node bench/db.mjs [--scale 30] [--reps 3]
+// bench/results/db-<date>.json. Each phase runs --reps times (default 5, order alternating), and
+// the medians are reported. Before every timed run the server checkpoints and the kernel writes
+// back dirty pages, so no run pays for the writes of the one before (a restore leaves ~1 GB of
+// table and WAL pages behind).   node bench/db.mjs [--scale 30] [--reps 5]
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,12 +16,17 @@ import { duBytes } from './dataset.mjs';
 import { MVONO_BIN, measure, ROOT } from './tools.mjs';
 
 const scale = Number(process.argv[process.argv.indexOf('--scale') + 1]) || 30;
-const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 3;
+const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 5;
 const work = join(ROOT, 'bench/.work/db');
 const db = `mvono_bench_${process.pid}`;
 const pg = (args, opts = {}) => spawnSync(args[0], args.slice(1), { stdio: 'inherit', ...opts });
 const psql = (sql, d = 'postgres') =>
   pg(['psql', '-h', '127.0.0.1', '-U', 'postgres', '-q', '-d', d, '-c', sql]);
+/** Before each timed run: the server's dirty buffers and the page cache's dirty pages written out. */
+const settle = () => {
+  psql('CHECKPOINT');
+  spawnSync('sync');
+};
 
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
@@ -43,10 +50,25 @@ try {
     await rm(join(work, 'repo'), { recursive: true, force: true });
     await rm(join(work, 'dump.d'), { recursive: true, force: true });
     await measure('node', [MVONO_BIN, 'init', '--no-keychain', '-q'], { env });
-    const mvono = () =>
-      measure('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], { env });
-    const pgDump = () =>
-      measure('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '-Fc', '-f', join(work, 'dump.fc'), db]);
+    const mvono = () => {
+      settle();
+      return measure('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], {
+        env,
+      });
+    };
+    const pgDump = () => {
+      settle();
+      return measure('pg_dump', [
+        '-h',
+        '127.0.0.1',
+        '-U',
+        'postgres',
+        '-Fc',
+        '-f',
+        join(work, 'dump.fc'),
+        db,
+      ]);
+    };
     // The order alternates per repetition.
     if (rep % 2 === 0) {
       runs.mvonoBackup.push(await mvono());
@@ -57,6 +79,7 @@ try {
     }
     // Not a peer: the dump format the procedure asks for (-Fd -Z0, parallel), on its own, into a
     // directory. A backup that stores this dump cannot take less time than it; shown for reference.
+    settle();
     runs.pgDumpDir.push(
       await measure('pg_dump', [
         '-h',
@@ -76,23 +99,33 @@ try {
   for (let rep = 0; rep < reps; rep++) {
     psql(`DROP DATABASE IF EXISTS ${db}_m`);
     psql(`DROP DATABASE IF EXISTS ${db}_p`);
-    runs.mvonoRestore.push(
-      await measure(
+    const mvono = () => {
+      settle();
+      return measure(
         'node',
         [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_m`), '--no-keychain', '--json'],
         { env },
-      ),
-    );
+      );
+    };
     // Both restore into a new database, so creating it is timed for both (mvono creates it itself).
-    runs.pgRestore.push(
-      await measure('sh', [
+    const peer = () => {
+      settle();
+      return measure('sh', [
         '-c',
         'createdb -h 127.0.0.1 -U postgres "$1" && pg_restore -h 127.0.0.1 -U postgres -j 2 -d "$1" "$2"',
         'restore',
         `${db}_p`,
         join(work, 'dump.fc'),
-      ]),
-    );
+      ]);
+    };
+    // The order alternates per repetition, as for the backups.
+    if (rep % 2 === 0) {
+      runs.mvonoRestore.push(await mvono());
+      runs.pgRestore.push(await peer());
+    } else {
+      runs.pgRestore.push(await peer());
+      runs.mvonoRestore.push(await mvono());
+    }
   }
   const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   const row = (label, a, b) => {
