@@ -28,6 +28,11 @@ export interface CopyPart {
 
 /** Tables whose data file is at least this large are cut into parts (default). */
 export const SPLIT_TABLE_BYTES = 64 * 1024 * 1024;
+/**
+ * The smallest part a restore cuts (a smaller `splitTableBytes` counts as this): every split point
+ * then lies at least this far before the end of the file, never inside its end-of-data line.
+ */
+export const MIN_SPLIT_BYTES = 64 * 1024;
 
 /** The parts of a data file of `size` bytes loaded by up to `jobs` sessions. */
 export function copyParts(size: number, jobs: number, splitBytes = SPLIT_TABLE_BYTES): CopyPart[] {

@@ -23,7 +23,7 @@ import { toolError } from '../common.js';
 import { type DbProfile, describeProfile } from '../profile.js';
 import type { DumpSource } from '../sink.js';
 import { pgEnv } from './connect.js';
-import { type CopyPart, copyPartBytes, copyParts } from './copy-split.js';
+import { type CopyPart, copyPartBytes, copyParts, MIN_SPLIT_BYTES, SPLIT_TABLE_BYTES } from './copy-split.js';
 import type { PgRestoreOptions } from './restore.js';
 import { parseTocLine, type Toc, type TocEntry } from './toc.js';
 import { pgTool } from './tools.js';
@@ -53,11 +53,13 @@ export async function loadDataSection(
   const tableData = toc.entries.filter((e) => e.type === 'TABLE DATA');
   const { preamble, copies } = await copyStatements;
   const jobs = Math.max(1, opts.jobs ?? 2);
+  const split = opts.splitTableBytes ?? SPLIT_TABLE_BYTES;
+  const splitBytes = split > 0 ? Math.max(MIN_SPLIT_BYTES, split) : 0;
   const loads: Load[] = [];
   for (const [i, entry] of tableData.entries()) {
     const path = `dump/${entry.id}.dat`;
     const size = source.has(path) ? source.size(path) : (await stat(join(dumpDir, `${entry.id}.dat`))).size;
-    const parts = copyParts(size, jobs, opts.splitTableBytes);
+    const parts = copyParts(size, jobs, splitBytes);
     const left = { n: parts.length };
     for (const part of parts) {
       const bytes = (part.to ?? size) - part.from;

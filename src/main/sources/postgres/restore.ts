@@ -47,7 +47,8 @@ export interface PgRestoreOptions extends DbAuth {
   source?: DumpSource;
   /**
    * Whole-database restores from a stream: tables whose data is at least this many bytes are
-   * loaded in up to `jobs` parts at once (restore-data.ts); 0 loads every table in one session.
+   * loaded in up to `jobs` parts at once (restore-data.ts; default 64 MiB, at least 64 KiB); 0 loads
+   * every table in one session.
    */
   splitTableBytes?: number;
 }
