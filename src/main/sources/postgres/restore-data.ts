@@ -1,9 +1,10 @@
 /**
  * The data section of a whole-database restore when table data is streamed (a DumpSource) rather
  * than read by pg_restore from files: pg_restore (15.14+) refuses anything but regular files in a
- * directory archive, so the rows are loaded the way a plain-format dump is: `psql -f -` fed
- * "COPY ... FROM stdin;" followed by the table's data file (which ends with "\."). `jobs` psql
- * sessions run at once, each taking the largest piece not yet loaded, like pg_restore -j does.
+ * directory archive, so the rows are loaded the way a plain-format dump is: "COPY ... FROM stdin;"
+ * followed by the table's data file (which ends with "\."), here sent straight to the server
+ * (copy-in.ts) rather than through `psql -f -`. `jobs` sessions run at once, each taking the
+ * largest piece not yet loaded, like pg_restore -j does.
  * A table of at least `splitTableBytes` is cut into up to `jobs` contiguous parts loaded at once
  * (copy-split.ts).
  * The COPY statements and the session settings (client_encoding, search_path, row_security...)
@@ -15,14 +16,15 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type pg from 'pg';
 import type { ProgressReporter } from '../../engine/progress.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, isAppError } from '../../platform/errors.js';
 import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbProfile, describeProfile } from '../profile.js';
 import type { DumpSource } from '../sink.js';
-import { pgEnv } from './connect.js';
+import { connectPg } from './connect.js';
+import { copyIn } from './copy-in.js';
 import { type CopyPart, copyPartBytes, copyParts, MIN_SPLIT_BYTES, SPLIT_TABLE_BYTES } from './copy-split.js';
 import type { PgRestoreOptions } from './restore.js';
 import { parseTocLine, type Toc, type TocEntry } from './toc.js';
@@ -77,45 +79,45 @@ export async function loadDataSection(
     if (firstError === undefined) firstError = e;
     stop.abort();
   };
+  /** The bytes of one load: its part of the table's file, checked for a complete end. */
+  async function* loadBytes(l: Load, name: string): AsyncGenerator<Uint8Array> {
+    const file = source.has(l.path)
+      ? source.open(l.path, l.part.from)
+      : createReadStream(join(dumpDir, `${l.entry.id}.dat`), { start: l.part.from });
+    let tail = Buffer.alloc(0);
+    for await (const b of copyPartBytes(file as AsyncIterable<Uint8Array>, l.part, name)) {
+      tail = Buffer.concat([tail, b.subarray(Math.max(0, b.length - 8))]).subarray(-8);
+      yield b;
+    }
+    // A part before the last ends with a whole row (CopyDone ends its COPY). The last part ends
+    // with "\." (end of COPY data); a file cut short ends without it.
+    if (l.part.to === undefined && !/(^|\n)\\\.\n*$/.test(tail.toString('latin1'))) {
+      throw new AppError(
+        'INTEGRITY',
+        `The data of ${name} in the dump is incomplete (no end-of-data marker).`,
+        {
+          hint: 'Restore from another snapshot; run `mvono-backup check --read-data-subset 100%`.',
+        },
+      );
+    }
+  }
+  // One session per lane: the archive's settings, then one COPY per load it takes.
   const lane = async () => {
     if (next >= loads.length) return;
-    // An error reading the dump (a damaged backup) is kept here: psql only sees its input end.
-    let readError: unknown;
-    async function* guarded(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* script();
-      } catch (e) {
-        readError = e;
-        fail(e);
-        throw e;
-      }
+    let client: pg.Client;
+    try {
+      client = await connectPg(target, opts);
+    } catch (e) {
+      fail(e);
+      return;
     }
-    async function* script(): AsyncGenerator<Uint8Array> {
-      yield Buffer.from(preamble);
-      while (next < loads.length) {
+    let name = '';
+    try {
+      if (preamble.trim()) await client.query(preamble);
+      while (next < loads.length && !signal.aborted) {
         const l = loads[next++] as Load;
-        const name = `${l.entry.schema}.${l.entry.tag}`;
-        yield Buffer.from(`${l.copy}\n`);
-        let tail = Buffer.alloc(0);
-        const from = l.part.from;
-        const file = source.has(l.path)
-          ? source.open(l.path, from)
-          : createReadStream(join(dumpDir, `${l.entry.id}.dat`), { start: from });
-        for await (const b of copyPartBytes(file as AsyncIterable<Uint8Array>, l.part, name)) {
-          tail = Buffer.concat([tail, b.subarray(Math.max(0, b.length - 8))]).subarray(-8);
-          yield b;
-        }
-        // A part before the last ends with a whole row; its COPY ends here.
-        if (l.part.to !== undefined) yield Buffer.from('\\.\n');
-        // Data files end with "\." (end of COPY data); a cut file must not swallow the next
-        // statement.
-        else if (!/(^|\n)\\\.\n*$/.test(tail.toString('latin1'))) {
-          throw new AppError(
-            'INTEGRITY',
-            `The data of ${l.entry.schema}.${l.entry.tag} in the dump is incomplete (no end-of-data marker).`,
-            { hint: 'Restore from another snapshot; run `mvono-backup check --read-data-subset 100%`.' },
-          );
-        }
+        name = `${l.entry.schema}.${l.entry.tag}`;
+        await copyIn(client, l.copy, loadBytes(l, name), signal);
         if (--l.left.n > 0) continue;
         done++;
         progress.update({
@@ -127,22 +129,22 @@ export async function loadDataSection(
           rate: 0,
         });
       }
-    }
-    try {
-      await runProcess(
-        pgTool('psql', opts.tools),
-        ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--dbname', target.database, '--file', '-'],
-        {
-          env: pgEnv(target, opts),
-          stdin: Readable.from(guarded()),
-          stdout: 'ignore',
-          signal,
-        },
-      );
     } catch (e) {
-      fail(readError ?? toolError(e, `loading table data into ${describeProfile(target)}`));
+      fail(
+        isAppError(e)
+          ? e
+          : new AppError(
+              'SOURCE_FAILED',
+              `Loading ${name || 'the session settings'} into ${describeProfile(target)} failed: ${(e as Error).message}`,
+              {
+                hint: 'The new database is dropped; see the job log, fix the cause and restore again.',
+                cause: e,
+              },
+            ),
+      );
+    } finally {
+      await client.end().catch(() => {});
     }
-    if (readError !== undefined) fail(readError);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, loads.length)) }, lane));
   if (firstError !== undefined) throw firstError;
