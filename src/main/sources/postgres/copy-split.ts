@@ -5,8 +5,8 @@
  * table on one server core, whatever the client does. A large table is therefore cut into up to
  * `jobs` parts, each loaded by its own session, as pgcopydb's same-table concurrency does. The parts are contiguous ranges of
  * the dump's rows, so each session inserts a sorted run and the primary key built in post-data
- * still sorts nearly ordered input (cutting rows round-robin made that step slower than the load
- * got faster). The heap then holds the parts' pages interleaved: the rows are the same, their
+ * still sorts nearly ordered input (an earlier attempt at cutting the table had lost more in that
+ * step than the load won). The heap then holds the parts' pages interleaved: the rows are the same, their
  * physical order is not the source's (pg_restore keeps it); `splitTableBytes: 0` turns this off.
  *
  * COPY text format has one row per line: a newline inside a value is written as the two bytes
