@@ -184,7 +184,7 @@ export async function restore(
             create: single[t.file] === true,
           })),
       }));
-      const { outcomes, buffer } = await repo.pool().writeBlobs(range, writes);
+      const { outcomes, buffer } = await repo.pool().writeBlobs(range, writes, range.buffer === into.buffer);
       if (buffer.length >= MAX_RANGE && buffers.length < PACKS_AT_ONCE + 1) buffers.push(buffer);
       outcomes.forEach((o, k) => {
         const b = run[k]![1];

@@ -250,13 +250,18 @@ export class CryptoPool {
   /**
    * Restore: opens the blobs lying in `range` (a pack range) and writes each to its target files,
    * in the least busy worker (write-job.ts). The memory of `range` is transferred there (the caller
-   * must not use it afterwards) and comes back as `buffer` (the whole of it), to be read into again.
+   * must not use it afterwards) and comes back as `buffer`, to be read into again: the whole
+   * ArrayBuffer when `ownBuffer` says the caller owns all of it (`range` starts at its front), else
+   * only when `range` spans it exactly; any other range is copied. A Buffer from Node's shared
+   * pool can start at its front too, and transferring the pool throws (Node 21+, hence Electron).
    */
   async writeBlobs(
     range: Uint8Array,
     blobs: WriteBlob[],
+    ownBuffer = false,
   ): Promise<{ outcomes: WriteOutcome[]; buffer: Uint8Array }> {
-    const own = range.byteOffset === 0 ? new Uint8Array(range.buffer) : range.slice();
+    const whole = range.byteOffset === 0 && (ownBuffer || range.byteLength === range.buffer.byteLength);
+    const own = whole ? new Uint8Array(range.buffer) : range.slice();
     const seq = ++this.seq;
     const w = this.leastBusy();
     this.activeJobs[w]!++;
