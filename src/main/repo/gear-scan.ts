@@ -100,6 +100,30 @@ function step(k: number): number[] {
   ];
 }
 
+/** while (!(i `exitIf` bound)) { body; i += stride }: a block around a loop that tests first. */
+function loopWhile(bound: number, exitIf: number, body: number[], stride: number): number[] {
+  return [
+    op.block,
+    EMPTY,
+    op.loop,
+    EMPTY,
+    ...get(I),
+    ...get(bound),
+    exitIf,
+    op.brIf,
+    1,
+    ...body,
+    ...get(I),
+    ...konst(stride),
+    op.i32Add,
+    ...set(I),
+    op.br,
+    0,
+    op.end,
+    op.end,
+  ];
+}
+
 function scanBody(): number[] {
   const unrolled: number[] = [];
   for (let k = 0; k < 8; k++) unrolled.push(...step(k));
@@ -108,44 +132,8 @@ function scanBody(): number[] {
     ...konst(8),
     op.i32Sub,
     ...set(LIM8),
-    // while (i <= lim8) { 8 steps; i += 8 }
-    op.block,
-    EMPTY,
-    op.loop,
-    EMPTY,
-    ...get(I),
-    ...get(LIM8),
-    op.i32GtS,
-    op.brIf,
-    1,
-    ...unrolled,
-    ...get(I),
-    ...konst(8),
-    op.i32Add,
-    ...set(I),
-    op.br,
-    0,
-    op.end,
-    op.end,
-    // while (i < lim) { 1 step; i += 1 }
-    op.block,
-    EMPTY,
-    op.loop,
-    EMPTY,
-    ...get(I),
-    ...get(LIM),
-    op.i32GeS,
-    op.brIf,
-    1,
-    ...step(0),
-    ...get(I),
-    ...konst(1),
-    op.i32Add,
-    ...set(I),
-    op.br,
-    0,
-    op.end,
-    op.end,
+    ...loopWhile(LIM8, op.i32GtS, unrolled, 8), // while (i <= lim8) { 8 steps; i += 8 }
+    ...loopWhile(LIM, op.i32GeS, step(0), 1), // while (i < lim) { 1 step; i += 1 }
     // hash = h; return -1
     ...get(H),
     op.globalSet,
