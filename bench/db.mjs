@@ -22,10 +22,14 @@ const db = `mvono_bench_${process.pid}`;
 const pg = (args, opts = {}) => spawnSync(args[0], args.slice(1), { stdio: 'inherit', ...opts });
 const psql = (sql, d = 'postgres') =>
   pg(['psql', '-h', '127.0.0.1', '-U', 'postgres', '-q', '-d', d, '-c', sql]);
-/** Before each timed run: the server's dirty buffers and the page cache's dirty pages written out. */
-const settle = () => {
+/**
+ * A timed run, after the server's dirty buffers and the page cache's dirty pages are written out,
+ * so no run pays for the writes of the one before.
+ */
+const timed = (cmd, args, opts) => {
   psql('CHECKPOINT');
   spawnSync('sync');
+  return measure(cmd, args, opts);
 };
 
 await rm(work, { recursive: true, force: true });
@@ -41,6 +45,21 @@ const size = spawnSync(
 ).stdout.trim();
 const env = { MVONO_BACKUP_REPO: join(work, 'repo'), MVONO_BACKUP_PASSWORD: 'bench' };
 const uri = (d) => `postgres://postgres@127.0.0.1:5432/${d}`;
+/** Runs both, in an order that alternates per repetition, each result into its list. */
+async function alternately(rep, [runsA, a], [runsB, b]) {
+  const [first, second] =
+    rep % 2 === 0
+      ? [
+          [runsA, a],
+          [runsB, b],
+        ]
+      : [
+          [runsB, b],
+          [runsA, a],
+        ];
+  first[0].push(await first[1]());
+  second[0].push(await second[1]());
+}
 /** The run with the median wall time of several (each run is kept in the result file). */
 const median = (runs) => [...runs].sort((x, y) => x.wallMs - y.wallMs)[Math.floor(runs.length / 2)];
 try {
@@ -50,38 +69,15 @@ try {
     await rm(join(work, 'repo'), { recursive: true, force: true });
     await rm(join(work, 'dump.d'), { recursive: true, force: true });
     await measure('node', [MVONO_BIN, 'init', '--no-keychain', '-q'], { env });
-    const mvono = () => {
-      settle();
-      return measure('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], {
-        env,
-      });
-    };
-    const pgDump = () => {
-      settle();
-      return measure('pg_dump', [
-        '-h',
-        '127.0.0.1',
-        '-U',
-        'postgres',
-        '-Fc',
-        '-f',
-        join(work, 'dump.fc'),
-        db,
-      ]);
-    };
-    // The order alternates per repetition.
-    if (rep % 2 === 0) {
-      runs.mvonoBackup.push(await mvono());
-      runs.pgDump.push(await pgDump());
-    } else {
-      runs.pgDump.push(await pgDump());
-      runs.mvonoBackup.push(await mvono());
-    }
+    const mvono = () =>
+      timed('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], { env });
+    const pgDump = () =>
+      timed('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '-Fc', '-f', join(work, 'dump.fc'), db]);
+    await alternately(rep, [runs.mvonoBackup, mvono], [runs.pgDump, pgDump]);
     // Not a peer: the dump format the procedure asks for (-Fd -Z0, parallel), on its own, into a
     // directory. A backup that stores this dump cannot take less time than it; shown for reference.
-    settle();
     runs.pgDumpDir.push(
-      await measure('pg_dump', [
+      await timed('pg_dump', [
         '-h',
         '127.0.0.1',
         '-U',
@@ -99,33 +95,22 @@ try {
   for (let rep = 0; rep < reps; rep++) {
     psql(`DROP DATABASE IF EXISTS ${db}_m`);
     psql(`DROP DATABASE IF EXISTS ${db}_p`);
-    const mvono = () => {
-      settle();
-      return measure(
+    const mvono = () =>
+      timed(
         'node',
         [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_m`), '--no-keychain', '--json'],
         { env },
       );
-    };
     // Both restore into a new database, so creating it is timed for both (mvono creates it itself).
-    const peer = () => {
-      settle();
-      return measure('sh', [
+    const peer = () =>
+      timed('sh', [
         '-c',
         'createdb -h 127.0.0.1 -U postgres "$1" && pg_restore -h 127.0.0.1 -U postgres -j 2 -d "$1" "$2"',
         'restore',
         `${db}_p`,
         join(work, 'dump.fc'),
       ]);
-    };
-    // The order alternates per repetition, as for the backups.
-    if (rep % 2 === 0) {
-      runs.mvonoRestore.push(await mvono());
-      runs.pgRestore.push(await peer());
-    } else {
-      runs.pgRestore.push(await peer());
-      runs.mvonoRestore.push(await mvono());
-    }
+    await alternately(rep, [runs.mvonoRestore, mvono], [runs.pgRestore, peer]);
   }
   const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   const row = (label, a, b) => {
