@@ -80,9 +80,10 @@ export interface Storage {
   close?(): Promise<void>;
 }
 
-const NAME_RE = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+const SEGMENT = '[a-z0-9][a-z0-9._-]*';
+const NAME_RE = new RegExp(`^${SEGMENT}(/${SEGMENT})*$`);
 /** One '/'-separated segment of an object name (a local directory's other entries are not objects). */
-export const NAME_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
+export const NAME_SEGMENT = new RegExp(`^${SEGMENT}$`);
 
 /** Validates an object name (guards adapters against path traversal and odd keys). */
 export function assertValidName(name: string): void {
