@@ -2,9 +2,10 @@
  * Connecting to PostgreSQL (node `pg` client and the client tools' environment) and mapping
  * connection failures to AppErrors whose messages name the server and database, never the password.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { AppError } from '../../platform/errors.js';
 import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
+import pgModule from './pg-module.js';
 
 /** Environment for libpq tools: connection details and the password, never argv. */
 export function pgEnv(p: DbProfile, auth: DbAuth): Record<string, string | undefined> {
@@ -36,7 +37,7 @@ function sslOption(p: DbProfile): pg.ClientConfig['ssl'] {
 }
 
 export async function connectPg(p: DbProfile, auth: DbAuth, database = p.database): Promise<pg.Client> {
-  const client = new pg.Client({
+  const client = new pgModule.Client({
     host: p.host,
     port: p.port,
     user: p.user,
