@@ -4,16 +4,34 @@
 //   restore: mvono `restore --db-target` into a new database (pre-data, COPY streams from the
 //            repository, post-data with -j 2, then validation against the snapshot's facts)
 //            vs  `createdb` + `pg_restore -j 2` (no validation)
-// Database: pgbench -i -s 30 (~450 MB) in a fresh database. Not a test: prints ratios, writes
-// bench/results/db-<date>.json. Each phase runs --reps times (default 5, order alternating), and
-// the medians are reported. Before every timed run the server checkpoints and the kernel writes
+// mvono runs twice per repetition: unlocking its repository with a passphrase (scrypt, the stricter
+// case) and with the OS keychain key (the product's default; no KDF). Without a D-Bus session the
+// script runs itself under scripts/with-keyring.sh, as the test runner does.
+// Database: the project's test database (the consultancy's management system the tests build:
+// views, functions, triggers, a partitioned table, ~40k rows) plus pgbench -i -s 30 (~450 MB) in
+// it. Not a test: prints ratios, writes bench/results/db-<date>.json. Each phase runs --reps times
+// (default 5, order alternating), and the medians are reported. Before every timed run the server checkpoints and the kernel writes
 // back dirty pages, so no run pays for the writes of the one before (a restore leaves ~1 GB of
 // table and WAL pages behind).   node bench/db.mjs [--scale 30] [--reps 5]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildPgMgmtDb } from '../dist/test/support/mgmt-db.js';
 import { duBytes } from './dataset.mjs';
 import { MVONO_BIN, measure, ROOT } from './tools.mjs';
+
+if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+  const keyring = join(ROOT, 'bench/.work/keyring-db');
+  await rm(keyring, { recursive: true, force: true });
+  mkdirSync(keyring, { recursive: true, mode: 0o700 });
+  const child = spawn(join(ROOT, 'scripts/with-keyring.sh'), [process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, MVONO_KEYRING_DIR: keyring },
+  });
+  child.on('exit', (code, sig) => process.exit(code ?? (sig ? 1 : 0)));
+  await new Promise(() => {}); // the run continues in the child
+}
 
 const scale = Number(process.argv[process.argv.indexOf('--scale') + 1]) || 30;
 const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 5;
@@ -35,7 +53,8 @@ const timed = (cmd, args, opts) => {
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 psql(`DROP DATABASE IF EXISTS ${db}`);
-psql(`CREATE DATABASE ${db}`);
+console.log('[bench-db] the test database (test/support/mgmt-db.ts) …');
+await buildPgMgmtDb(db);
 console.log(`[bench-db] pgbench -i -s ${scale} …`);
 pg(['pgbench', '-h', '127.0.0.1', '-U', 'postgres', '-i', '-q', '-s', String(scale), db]);
 const size = spawnSync(
@@ -44,36 +63,42 @@ const size = spawnSync(
   { encoding: 'utf8' },
 ).stdout.trim();
 const env = { MVONO_BACKUP_REPO: join(work, 'repo'), MVONO_BACKUP_PASSWORD: 'bench' };
+// The keychain repository: no passphrase anywhere in its environment.
+const envKc = { MVONO_BACKUP_REPO: join(work, 'repo-kc'), MVONO_BACKUP_PASSWORD: '' };
 const uri = (d) => `postgres://postgres@127.0.0.1:5432/${d}`;
-/** Runs both, in an order that alternates per repetition, each result into its list. */
-async function alternately(rep, [runsA, a], [runsB, b]) {
-  const [first, second] =
-    rep % 2 === 0
-      ? [
-          [runsA, a],
-          [runsB, b],
-        ]
-      : [
-          [runsB, b],
-          [runsA, a],
-        ];
-  first[0].push(await first[1]());
-  second[0].push(await second[1]());
+/** Runs each of [runs, fn] in an order that reverses every repetition, each result into its list. */
+async function alternately(rep, ...pairs) {
+  for (const [runs, fn] of rep % 2 === 0 ? pairs : [...pairs].reverse()) runs.push(await fn());
 }
 /** The run with the median wall time of several (each run is kept in the result file). */
 const median = (runs) => [...runs].sort((x, y) => x.wallMs - y.wallMs)[Math.floor(runs.length / 2)];
 try {
-  const runs = { mvonoBackup: [], pgDump: [], pgDumpDir: [], mvonoRestore: [], pgRestore: [] };
+  const runs = {
+    mvonoBackup: [],
+    mvonoBackupKeychain: [],
+    pgDump: [],
+    pgDumpDir: [],
+    mvonoRestore: [],
+    mvonoRestoreKeychain: [],
+    pgRestore: [],
+  };
   for (let rep = 0; rep < reps; rep++) {
     // Each backup goes into an empty repository (a first backup, as pg_dump's file is a whole dump).
-    await rm(join(work, 'repo'), { recursive: true, force: true });
-    await rm(join(work, 'dump.d'), { recursive: true, force: true });
+    for (const r of ['repo', 'repo-kc', 'dump.d']) await rm(join(work, r), { recursive: true, force: true });
     await measure('node', [MVONO_BIN, 'init', '--no-keychain', '-q'], { env });
+    await measure('node', [MVONO_BIN, 'init', '-q'], { env: envKc });
     const mvono = () =>
       timed('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--no-keychain', '--json'], { env });
+    const mvonoKc = () =>
+      timed('node', [MVONO_BIN, 'backup', '--postgres', uri(db), '--json'], { env: envKc });
     const pgDump = () =>
       timed('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', '-Fc', '-f', join(work, 'dump.fc'), db]);
-    await alternately(rep, [runs.mvonoBackup, mvono], [runs.pgDump, pgDump]);
+    await alternately(
+      rep,
+      [runs.mvonoBackup, mvono],
+      [runs.pgDump, pgDump],
+      [runs.mvonoBackupKeychain, mvonoKc],
+    );
     // Not a peer: the dump format the procedure asks for (-Fd -Z0, parallel), on its own, into a
     // directory. A backup that stores this dump cannot take less time than it; shown for reference.
     runs.pgDumpDir.push(
@@ -93,14 +118,17 @@ try {
     );
   }
   for (let rep = 0; rep < reps; rep++) {
-    psql(`DROP DATABASE IF EXISTS ${db}_m`);
-    psql(`DROP DATABASE IF EXISTS ${db}_p`);
+    for (const d of ['m', 'k', 'p']) psql(`DROP DATABASE IF EXISTS ${db}_${d}`);
     const mvono = () =>
       timed(
         'node',
         [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_m`), '--no-keychain', '--json'],
         { env },
       );
+    const mvonoKc = () =>
+      timed('node', [MVONO_BIN, 'restore', 'latest', '--db-target', uri(`${db}_k`), '--json'], {
+        env: envKc,
+      });
     // Both restore into a new database, so creating it is timed for both (mvono creates it itself).
     const peer = () =>
       timed('sh', [
@@ -110,21 +138,40 @@ try {
         `${db}_p`,
         join(work, 'dump.fc'),
       ]);
-    await alternately(rep, [runs.mvonoRestore, mvono], [runs.pgRestore, peer]);
+    await alternately(
+      rep,
+      [runs.mvonoRestore, mvono],
+      [runs.pgRestore, peer],
+      [runs.mvonoRestoreKeychain, mvonoKc],
+    );
   }
   const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   const row = (label, a, b) => {
     const r = a.wallMs / b.wallMs;
     console.log(
-      `${label.padEnd(34)} ${(a.wallMs / 1000).toFixed(2).padStart(7)} ${(b.wallMs / 1000).toFixed(2).padStart(7)} ${r.toFixed(2).padStart(7)}`,
+      `${label.padEnd(46)} ${(a.wallMs / 1000).toFixed(2).padStart(7)} ${(b.wallMs / 1000).toFixed(2).padStart(7)} ${r.toFixed(2).padStart(7)}`,
     );
     return r;
   };
   console.log(`database ${db}: ${(Number(size) / 1048576).toFixed(0)} MiB (pgbench scale ${scale})`);
-  console.log(`${'phase (wall s)'.padEnd(34)}   mvono    peer   ratio`);
-  const backupRatio = row('backup: mvono vs pg_dump -Fc', results.mvonoBackup, results.pgDump);
+  console.log(`${'phase (wall s)'.padEnd(46)}   mvono    peer   ratio`);
+  const backupRatio = row('backup: mvono (passphrase) vs pg_dump -Fc', results.mvonoBackup, results.pgDump);
+  const backupRatioKeychain = row(
+    '  mvono (keychain key, the default)',
+    results.mvonoBackupKeychain,
+    results.pgDump,
+  );
   const floorRatio = row('  (pg_dump -Fd -Z0 -j2 alone vs -Fc)', results.pgDumpDir, results.pgDump);
-  const restoreRatio = row('restore: mvono vs pg_restore -j 2', results.mvonoRestore, results.pgRestore);
+  const restoreRatio = row(
+    'restore: mvono (passphrase) vs pg_restore -j 2',
+    results.mvonoRestore,
+    results.pgRestore,
+  );
+  const restoreRatioKeychain = row(
+    '  mvono (keychain key, the default)',
+    results.mvonoRestoreKeychain,
+    results.pgRestore,
+  );
   const repo = (await duBytes(join(work, 'repo'))).apparent ?? 0;
   const dump = (await stat(join(work, 'dump.fc'))).size;
   console.log(
@@ -141,8 +188,10 @@ try {
         scale,
         databaseBytes: Number(size),
         backupRatio,
+        backupRatioKeychain,
         dirFormatAloneRatio: floorRatio,
         restoreRatio,
+        restoreRatioKeychain,
         repoBytes: repo,
         dumpBytes: dump,
         reps,
@@ -154,5 +203,5 @@ try {
     ),
   );
 } finally {
-  for (const d of [db, `${db}_m`, `${db}_p`]) psql(`DROP DATABASE IF EXISTS ${d}`);
+  for (const d of [db, `${db}_m`, `${db}_k`, `${db}_p`]) psql(`DROP DATABASE IF EXISTS ${d}`);
 }
