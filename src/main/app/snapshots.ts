@@ -6,6 +6,7 @@ import type { Snapshot, TreeEntry } from '../../shared/contract/snapshots.js';
 import { check } from '../engine/check/check.js';
 import type { SnapshotService } from '../host/ports.js';
 import { AppError, toAppError } from '../platform/errors.js';
+import { byCodeUnit } from '../platform/order.js';
 import type { Repository } from '../repo/repository.js';
 import { toSnapshot } from './backup-run.js';
 import { type AppDeps, jobOpts } from './deps.js';
@@ -70,7 +71,7 @@ export function snapshotService(d: AppDeps): SnapshotService {
         .filter(
           (s) => (q.plan === undefined || s.plan === q.plan) && (q.kind === undefined || s.kind === q.kind),
         )
-        .sort((a, b) => b.time.localeCompare(a.time))
+        .sort((a, b) => byCodeUnit(b.time, a.time))
         .slice(0, q.limit);
     },
     async get(targetId, id) {

@@ -8,6 +8,7 @@ import { open, seal } from '../crypto/aead.js';
 import type { KekProvider, SlotParams, SlotType } from '../crypto/slots/port.js';
 import type { Clock } from '../platform/clock.js';
 import { AppError, isAppError } from '../platform/errors.js';
+import { byCodeUnit } from '../platform/order.js';
 import type { Storage } from '../storage/port.js';
 import { keyName } from './format.js';
 
@@ -50,7 +51,7 @@ export function newestSlots(records: KeySlotRecord[]): KeySlotRecord[] {
     const prev = byId.get(rec.id);
     if (!prev || (rec.generation ?? 0) > (prev.generation ?? 0)) byId.set(rec.id, rec);
   }
-  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return [...byId.values()].sort((a, b) => byCodeUnit(a.createdAt, b.createdAt));
 }
 
 /** Deletes every object of a slot (all generations). */

@@ -8,6 +8,7 @@ import { deriveKeys, newMasterKey, type RepoKeys } from '../crypto/keys.js';
 import type { KekProvider } from '../crypto/slots/port.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
+import { byCodeUnit } from '../platform/order.js';
 import { isAlreadyExists, isNotFound } from '../storage/errors.js';
 import type { Storage } from '../storage/port.js';
 import { openBlobSync } from './blob.js';
@@ -253,7 +254,7 @@ export class Repository {
   async listSnapshots(signal?: AbortSignal): Promise<SnapshotManifest[]> {
     const ids = await this.listSnapshotIds(signal);
     const all = await mapLimit(ids, 8, (id) => this.loadSnapshot(id, signal));
-    return all.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+    return all.sort((a, b) => byCodeUnit(a.time, b.time) || byCodeUnit(a.id, b.id));
   }
 
   /** By full id, unique prefix (≥ 4 chars) or "latest". */

@@ -7,8 +7,9 @@
  * go into the manifest; the temporary directory is deleted when the snapshot is written (or not).
  *
  * Starting early: `backupWithDatabases` may be given the repository while it is still being opened
- * (the passphrase KDF alone takes ~0.5 s). A PostgreSQL database that is the first component then
- * starts dumping at once, into a `DeferredSink`: its files wait on disk (the dump's free-space check
+ * (the passphrase KDF alone takes ~0.5 s), or a function that opens it (the CLI): then the
+ * repository opens once the first dump's pg_dump runs. A PostgreSQL database that is the first
+ * component starts dumping at once, into a `DeferredSink`: its files wait on disk (the dump's free-space check
  * counts the whole dump) until the backup reaches the component and attaches its StreamTree. Other
  * PostgreSQL dumps start when their component's turn comes, so one dump runs at a time. A dump that
  * was started but never taken (the repository could not be opened or locked, a cancel, an earlier
@@ -44,8 +45,11 @@ export function componentNameFor(p: DbProfile): string {
 /** A PostgreSQL component whose dump can be started before backup() reaches it. */
 interface PostgresRun {
   component: BackupComponentInput;
-  /** Starts the dump now (idempotent); its files wait until the component is produced. */
-  start(): void;
+  /**
+   * Starts the dump now (idempotent); its files wait until the component is produced. Resolves
+   * once pg_dump runs (or the dump has ended, e.g. failed its preflight).
+   */
+  start(): Promise<void>;
   /** Stops the dump if it is still running (no-op once produced) and waits for it to end. */
   stop(): Promise<void>;
 }
@@ -55,15 +59,20 @@ function postgresRun(profile: DbProfile, name: string, dir: string, dumpOpts: Pg
   const signal = dumpOpts.signal ? AbortSignal.any([dumpOpts.signal, stopper.signal]) : stopper.signal;
   const sink = new DeferredSink(signal);
   let dumping: Promise<DbFacts> | undefined;
+  let onStarted = () => {};
+  const started = new Promise<void>((r) => (onStarted = r));
   const start = (): Promise<DbFacts> => {
     if (!dumping) {
-      dumping = dumpPostgres(profile, dir, { ...dumpOpts, signal, sink });
-      dumping.catch(() => {}); // awaited by produce(); a dump never produced is stopped instead
+      dumping = dumpPostgres(profile, dir, { ...dumpOpts, signal, sink, onStarted });
+      dumping.catch(() => {}).finally(onStarted); // awaited by produce(); a dump never produced is stopped instead
     }
     return dumping;
   };
   return {
-    start: () => void start(),
+    start: () => {
+      start();
+      return started;
+    },
     stop: async () => {
       stopper.abort();
       await dumping?.catch(() => {});
@@ -105,7 +114,12 @@ export async function databaseComponent(
  * error is thrown.
  */
 export async function backupWithDatabases(
-  repo: Repository | Promise<Repository>,
+  /**
+   * The repository, or a promise of it while it opens, or a function that opens it: called once the
+   * first dump has started, so that opening (reading key slots, the keychain, starting the workers)
+   * comes after the dump's first steps instead of before them.
+   */
+  repo: Repository | Promise<Repository> | (() => Promise<Repository>),
   opts: Omit<BackupOptions, 'components'> & {
     components?: BackupComponentInput[];
     databases: DatabaseInput[];
@@ -114,11 +128,23 @@ export async function backupWithDatabases(
     clock?: Clock;
   },
 ): Promise<BackupResult> {
-  const opening = Promise.resolve(repo);
-  opening.catch(() => {}); // awaited below, possibly after a MariaDB dump
-  const clock = opts.clock ?? (repo instanceof Promise ? systemClock : repo.clock);
+  // Given a function, the repository opens once the first dump's pg_dump runs: its main-thread work
+  // (key slots, the keychain, starting the workers) then falls in pg_dump's catalog phase instead
+  // of between the dump's preflight queries.
+  let opening = typeof repo === 'function' ? undefined : Promise.resolve(repo);
+  opening?.catch(() => {}); // awaited below, possibly after a MariaDB dump
+  const open = (): Promise<Repository> => {
+    if (!opening) {
+      opening = (repo as () => Promise<Repository>)();
+      opening.catch(() => {});
+    }
+    return opening;
+  };
+  const clock =
+    opts.clock ?? (repo instanceof Promise || typeof repo === 'function' ? systemClock : repo.clock);
   const tmp = await mkdtemp(join(opts.tempDir ?? process.env.MVONO_TMPDIR ?? tmpdir(), 'mvono-dump-'));
   const runs: PostgresRun[] = [];
+  let firstStarted: Promise<void> | undefined;
   try {
     const components = [...(opts.components ?? [])];
     for (const db of opts.databases) {
@@ -134,13 +160,15 @@ export async function backupWithDatabases(
         const run = postgresRun(db.profile, name, dir, dumpOpts);
         runs.push(run);
         // Nothing is stored before it, so its dump overlaps opening and locking the repository.
-        if (components.length === 0) run.start();
+        if (components.length === 0) firstStarted = run.start();
         components.push(run.component);
       } else {
+        open(); // the repository opens while MariaDB is dumped
         components.push(await databaseComponent(db.profile, name, dir, dumpOpts));
       }
     }
-    return await backup(await opening, { ...opts, components });
+    await firstStarted;
+    return await backup(await open(), { ...opts, components });
   } finally {
     for (const r of runs) await r.stop();
     await rm(tmp, { recursive: true, force: true });

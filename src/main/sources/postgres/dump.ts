@@ -45,6 +45,8 @@ export interface PgDumpOptions extends DbAuth {
   globals?: boolean;
   /** Stream the dump's files here instead of leaving them in `dir` (which then holds work files only). */
   sink?: DumpSink;
+  /** Called once pg_dump has been started (after the preflight and the snapshot). */
+  onStarted?: () => void;
 }
 
 export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOptions = {}): Promise<DbFacts> {

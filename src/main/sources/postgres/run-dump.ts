@@ -26,6 +26,8 @@ export interface RunDumpOptions extends DbAuth {
   jobs?: number;
   signal?: AbortSignal;
   tools?: PgToolsOptions;
+  /** Called once pg_dump has been started (spawned). */
+  onStarted?: () => void;
 }
 
 /** A table's data file in the directory format (followed while it is written). */
@@ -58,7 +60,7 @@ export async function runPgDump(
     p.database,
   ];
   try {
-    await runProcess(pgTool('pg_dump', opts.tools), args, {
+    const running = runProcess(pgTool('pg_dump', opts.tools), args, {
       env: pgEnv(p, opts),
       stdout: 'ignore',
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -78,6 +80,8 @@ export async function runPgDump(
         }
       },
     });
+    opts.onStarted?.();
+    await running;
   } catch (e) {
     throw toolError(e, `pg_dump of ${describeProfile(p)}`, dir);
   }
