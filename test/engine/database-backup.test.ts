@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { rawSchema, tableHashes } from '../sources/helpers.js';
+import { pgDbExists, rawSchema, tableHashes } from '../sources/helpers.js';
 import { lastJson, runCli } from '../support/cli.js';
 import {
   buildMariaMgmtDb,
@@ -72,6 +72,31 @@ describe('PostgreSQL through the repository', () => {
     assert.ok(res.validation.tables.every((x) => x.status === 'match'));
     assert.equal(await rawSchema(restored), await rawSchema(src));
     assert.deepEqual(await tableHashes(restored), await tableHashes(src));
+  });
+
+  it('into a new database: refuses an existing one untouched; a failure before the restore begins leaves no database', async () => {
+    // The new database is created while the repository opens (restore-db.ts), so these also check
+    // that it is dropped again when the restore cannot go on.
+    const uri = (db: string) => `postgres://postgres@127.0.0.1:5432/${db}`;
+    const before = await tableHashes(restored);
+    const exists = await runCli(['restore', 'latest', '--db-target', uri(restored), '--json'], env);
+    assert.notEqual(exists.code, 0);
+    assert.equal(lastJson<{ error: { code: string } }>(exists).error.code, 'CONFLICT', exists.stderr);
+    assert.deepEqual(await tableHashes(restored), before, 'the existing database is untouched');
+
+    const fresh = uniqueDbName('mvono_rt_none');
+    const noSnap = await runCli(['restore', 'ffffffff', '--db-target', uri(fresh), '--json'], env);
+    assert.notEqual(noSnap.code, 0);
+    assert.equal(await pgDbExists(fresh), false, 'no database left after an unknown snapshot');
+    const wrongKey = await runCli(
+      ['restore', 'latest', '--db-target', uri(fresh), '--no-keychain', '--json'],
+      {
+        ...env,
+        MVONO_BACKUP_PASSWORD: 'not-the-passphrase',
+      },
+    );
+    assert.equal(lastJson<{ error: { code: string } }>(wrongKey).error.code, 'WRONG_KEY', wrongKey.stderr);
+    assert.equal(await pgDbExists(fresh), false, 'no database left after a wrong passphrase');
   });
 
   it('refuses to replace an existing database without the typed confirmation; with it takes a safety snapshot', async () => {

@@ -9,7 +9,7 @@
  * is stopped (no pg_dump connection left) and leaves no files.
  */
 import assert from 'node:assert/strict';
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backup } from '../../src/main/engine/backup/backup.js';
@@ -57,6 +57,17 @@ async function toolSessions(db: string): Promise<number> {
 }
 
 /** The table data files (tree nodes) of a snapshot's PostgreSQL component. */
+/** True while a pg_dump of `db` reading an exported snapshot runs (Linux: /proc/<pid>/cmdline). */
+async function pgDumpRunningFor(db: string): Promise<boolean> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (args[0]?.endsWith('pg_dump') && args.includes(db) && args.some((a) => a.startsWith('--snapshot=')))
+      return true;
+  }
+  return false;
+}
+
 async function dataNodes(r: Repository, snap: SnapshotManifest): Promise<TreeNode[]> {
   const comp = snap.components.find((c) => c.type === 'postgres');
   const top = (await r.loadTree(snap.tree)).nodes.find((n) => n.name === comp?.name);
@@ -224,6 +235,23 @@ describe('postgres dumps streamed through the repository', () => {
     const comp = res.snapshot.components.find((c) => c.type === 'postgres');
     assert.ok(comp && comp.type === 'postgres');
     assert.ok(comp.facts.tables.length >= 14);
+    assert.deepEqual(await readdir(tmp), []);
+  });
+
+  it('given a function that opens the repository, calls it once pg_dump runs, and stores the dump whole', async () => {
+    const tmp = join(work, 'tmp-opener');
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp);
+    const opened: boolean[] = [];
+    const res = await backupWithDatabases(
+      async () => {
+        opened.push(await pgDumpRunningFor(src));
+        return repo;
+      },
+      { databases: [{ profile: pgProfile(src) }], tempDir: tmp },
+    );
+    assert.deepEqual(opened, [true], 'opened once, while pg_dump ran');
+    assert.deepEqual(await dataFiles(repo, res.snapshot), await dataFiles(repo, first), 'same table data');
     assert.deepEqual(await readdir(tmp), []);
   });
 

@@ -7,14 +7,14 @@
  * go into the manifest; the temporary directory is deleted when the snapshot is written (or not).
  *
  * Starting early: `backupWithDatabases` may be given the repository while it is still being opened
- * (the passphrase KDF alone takes ~0.5 s), or a function that opens it (the CLI): then the
- * repository opens once the first dump's pg_dump runs. A PostgreSQL database that is the first
- * component starts dumping at once, into a `DeferredSink`: its files wait on disk (the dump's free-space check
- * counts the whole dump) until the backup reaches the component and attaches its StreamTree. Other
- * PostgreSQL dumps start when their component's turn comes, so one dump runs at a time. A dump that
- * was started but never taken (the repository could not be opened or locked, a cancel, an earlier
- * failure) is stopped and its files removed before `backupWithDatabases` returns; nothing of it was
- * stored, so the commit rule of backup() (no manifest, no snapshot) is untouched.
+ * (the passphrase KDF alone takes ~0.5 s), or a function that opens it (the CLI), called once the
+ * first dump's pg_dump runs. A PostgreSQL database that is the first component starts dumping at
+ * once, into a `DeferredSink`: its files wait on disk (the dump's free-space check counts the whole
+ * dump) until the backup reaches the component and attaches its StreamTree. Other PostgreSQL dumps
+ * start when their component's turn comes, so one dump runs at a time. A dump that was started but
+ * never taken (the repository could not be opened or locked, a cancel, an earlier failure) is
+ * stopped and its files removed before `backupWithDatabases` returns; nothing of it was stored, so
+ * the commit rule of backup() (no manifest, no snapshot) is untouched.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -116,8 +116,8 @@ export async function databaseComponent(
 export async function backupWithDatabases(
   /**
    * The repository, or a promise of it while it opens, or a function that opens it: called once the
-   * first dump has started, so that opening (reading key slots, the keychain, starting the workers)
-   * comes after the dump's first steps instead of before them.
+   * first dump's pg_dump runs, so that opening's main-thread work (key slots, the keychain, starting
+   * the workers) falls in pg_dump's catalog phase, not between the dump's preflight queries.
    */
   repo: Repository | Promise<Repository> | (() => Promise<Repository>),
   opts: Omit<BackupOptions, 'components'> & {
@@ -128,9 +128,6 @@ export async function backupWithDatabases(
     clock?: Clock;
   },
 ): Promise<BackupResult> {
-  // Given a function, the repository opens once the first dump's pg_dump runs: its main-thread work
-  // (key slots, the keychain, starting the workers) then falls in pg_dump's catalog phase instead
-  // of between the dump's preflight queries.
   let opening = typeof repo === 'function' ? undefined : Promise.resolve(repo);
   opening?.catch(() => {}); // awaited below, possibly after a MariaDB dump
   const open = (): Promise<Repository> => {

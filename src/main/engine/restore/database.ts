@@ -26,7 +26,7 @@ import type { TreeNode } from '../../repo/tree.js';
 // when a MariaDB component is restored: the index also loads the MariaDB driver and the schema
 // history's git, ~0.13 s of module loading before a PostgreSQL restore could start.
 import { describeMismatches, type ValidationReport } from '../../sources/facts.js';
-import { restorePostgres } from '../../sources/postgres/restore.js';
+import { type PrecreatedDatabase, restorePostgres } from '../../sources/postgres/restore.js';
 import { validatePostgres } from '../../sources/postgres/validate.js';
 import type { DbProfile } from '../../sources/profile.js';
 import type { DumpSource } from '../../sources/sink.js';
@@ -51,6 +51,8 @@ export interface DatabaseRestoreOptions {
   tempDir?: string;
   /** PostgreSQL: tables of at least this many bytes load in parallel parts (default 64 MiB; 0: never). */
   splitTableBytes?: number;
+  /** PostgreSQL, mode 'new', whole database: the target made ahead by `createRestoreDatabase`. */
+  precreated?: Promise<PrecreatedDatabase>;
 }
 
 export interface DatabaseRestoreResult {
@@ -143,6 +145,7 @@ export async function restoreDatabase(
             ...common,
             ...(source ? { source } : {}),
             ...(opts.splitTableBytes === undefined ? {} : { splitTableBytes: opts.splitTableBytes }),
+            ...(opts.precreated ? { precreated: opts.precreated } : {}),
           })
         : await (await import('../../sources/mariadb/restore.js')).restoreMariadb(dir, opts.target, common);
     const vopts = { ...auth, ...(opts.tables?.length ? { tables: opts.tables } : {}) };
