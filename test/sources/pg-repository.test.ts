@@ -9,7 +9,8 @@
  * is stopped (no pg_dump connection left) and leaves no files.
  */
 import assert from 'node:assert/strict';
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backup } from '../../src/main/engine/backup/backup.js';
@@ -23,6 +24,7 @@ import type { TreeNode } from '../../src/main/repo/tree.js';
 import { describeMismatches } from '../../src/main/sources/facts.js';
 import { copyParts } from '../../src/main/sources/postgres/copy-split.js';
 import { dumpPostgres } from '../../src/main/sources/postgres/dump.js';
+import { restorePostgres } from '../../src/main/sources/postgres/restore.js';
 import { validatePostgres } from '../../src/main/sources/postgres/validate.js';
 import { lastJson, runCli } from '../support/cli.js';
 import { buildPgMgmtDb, dropPg, pgProfile, uniqueDbName, withPgDb } from '../support/mgmt-db.js';
@@ -87,6 +89,7 @@ describe('postgres dumps streamed through the repository', () => {
   const cancelled = uniqueDbName('mvono_ps_cxl');
   const damaged = uniqueDbName('mvono_ps_bad');
   const split = uniqueDbName('mvono_ps_split');
+  const counted = uniqueDbName('mvono_ps_cnt');
   let work = '';
   let repo: Repository;
   let first: SnapshotManifest;
@@ -98,7 +101,7 @@ describe('postgres dumps streamed through the repository', () => {
   });
   after(async () => {
     await repo?.close();
-    await dropPg(src, copy, legacy, cancelled, damaged, split);
+    await dropPg(src, copy, legacy, cancelled, damaged, split, counted);
     await rm(work, { recursive: true, force: true });
   });
 
@@ -185,6 +188,33 @@ describe('postgres dumps streamed through the repository', () => {
       if (t === 'public.contacts') assert.equal(now[t], source[t], 'contacts restored');
       else assert.equal(now[t], before[t], `${t} untouched`);
     }
+  });
+
+  it('counts restored rows from the COPYs that loaded them (summed over parts), and validation uses them', async () => {
+    const dir = join(work, 'counted');
+    const facts = await dumpPostgres(pgProfile(src), dir);
+    // The dump's table files served as a stream, as the repository serves them.
+    const files = join(dir, 'dump');
+    const sizes = new Map<string, number>();
+    for (const f of await readdir(files)) sizes.set(`dump/${f}`, (await stat(join(files, f))).size);
+    const source = {
+      has: (p: string) => sizes.has(p) && p.endsWith('.dat'),
+      size: (p: string) => sizes.get(p) ?? 0,
+      open: (p: string, start = 0) => createReadStream(join(dir, p), { start }),
+    };
+    const res = await restorePostgres(dir, pgProfile(counted), { source, splitTableBytes: 64 * 1024 });
+    const expected = Object.fromEntries(facts.tables.map((t) => [t.name, t.rows]));
+    assert.deepEqual(res.loadedRows, expected, 'one count per table, equal to the rows dumped');
+    // Validation takes a given count instead of counting: one that disagrees is reported as such.
+    const [name, rows] = Object.entries(expected).find(([, n]) => n > 0) ?? ['', 0];
+    const report = await validatePostgres(facts, pgProfile(counted), {
+      loadedRows: { ...expected, [name]: rows + 1 },
+    });
+    const bad = report.tables.filter((t) => t.status !== 'match');
+    assert.deepEqual(
+      bad.map((t) => [t.name, t.actualRows]),
+      [[name, rows + 1]],
+    );
   });
 
   it('reports a mismatching sampled row by its key', async () => {

@@ -26,7 +26,11 @@ import type { TreeNode } from '../../repo/tree.js';
 // when a MariaDB component is restored: the index also loads the MariaDB driver and the schema
 // history's git, ~0.13 s of module loading before a PostgreSQL restore could start.
 import { describeMismatches, type ValidationReport } from '../../sources/facts.js';
-import { type PrecreatedDatabase, restorePostgres } from '../../sources/postgres/restore.js';
+import {
+  type PgRestoreResult,
+  type PrecreatedDatabase,
+  restorePostgres,
+} from '../../sources/postgres/restore.js';
 import { validatePostgres } from '../../sources/postgres/validate.js';
 import type { DbProfile } from '../../sources/profile.js';
 import type { DumpSource } from '../../sources/sink.js';
@@ -149,9 +153,11 @@ export async function restoreDatabase(
           })
         : await (await import('../../sources/mariadb/restore.js')).restoreMariadb(dir, opts.target, common);
     const vopts = { ...auth, ...(opts.tables?.length ? { tables: opts.tables } : {}) };
+    const loadedRows = comp.type === 'postgres' ? (res as PgRestoreResult).loadedRows : undefined;
+    const loaded = loadedRows ? { loadedRows } : {};
     const validation =
       comp.type === 'postgres'
-        ? await validatePostgres(comp.facts, opts.target, vopts)
+        ? await validatePostgres(comp.facts, opts.target, { ...vopts, ...loaded })
         : await (await import('../../sources/mariadb/validate.js')).validateMariadb(
             comp.facts,
             opts.target,

@@ -49,10 +49,17 @@ const keyText = (t: PgTable) => `(ROW(${t.primaryKey.map((k) => `t.${quoteIdent(
  * Facts for one table. With `expected` (validation of a restored copy), the rows sampled at dump
  * time are looked up by key instead of sampling again.
  */
-export async function pgTableFacts(c: pg.Client, t: PgTable, expected?: TableFacts): Promise<TableFacts> {
+export async function pgTableFacts(
+  c: pg.Client,
+  t: PgTable,
+  expected?: TableFacts,
+  /** The row count when it is known already (validation: the rows the restore's COPYs loaded). */
+  knownRows?: number,
+): Promise<TableFacts> {
   const rel = quoteQualified(t.schema, t.name);
-  const cnt = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel}`);
-  const rows = Number(cnt.rows[0]?.n ?? 0);
+  const rows =
+    knownRows ??
+    Number((await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel}`)).rows[0]?.n ?? 0);
   const facts: TableFacts = { name: `${t.schema}.${t.name}`, rows };
   if (t.primaryKey.length > 0) {
     facts.primaryKey = t.primaryKey;

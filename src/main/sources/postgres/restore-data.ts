@@ -51,7 +51,7 @@ export async function loadDataSection(
   opts: PgRestoreOptions,
   progress: ProgressReporter,
   runPgRestore: (args: string[]) => Promise<void>,
-): Promise<number> {
+): Promise<{ tables: number; rows: Record<string, number> }> {
   const tableData = toc.entries.filter((e) => e.type === 'TABLE DATA');
   const { preamble, copies } = await copyStatements;
   const jobs = Math.max(1, opts.jobs ?? 2);
@@ -71,6 +71,8 @@ export async function loadDataSection(
   loads.sort((a, b) => b.size - a.size || a.entry.id - b.entry.id);
   let next = 0;
   let done = 0;
+  /** Rows the server reported inserted, per table ("schema.name"), summed over its parts. */
+  const rows: Record<string, number> = {};
   // The first failing lane stops the others; its error is the one reported.
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
@@ -117,7 +119,8 @@ export async function loadDataSection(
       while (next < loads.length && !signal.aborted) {
         const l = loads[next++] as Load;
         name = `${l.entry.schema}.${l.entry.tag}`;
-        await copyIn(client, l.copy, loadBytes(l, name), signal);
+        const n = await copyIn(client, l.copy, loadBytes(l, name), signal);
+        rows[name] = (rows[name] ?? 0) + n; // read after the await: another lane may load a part of it
         if (--l.left.n > 0) continue;
         done++;
         progress.update({
@@ -169,7 +172,7 @@ export async function loadDataSection(
       await rm(dir, { recursive: true, force: true });
     }
   }
-  return tableData.length;
+  return { tables: tableData.length, rows };
 }
 
 export interface CopyStatements {

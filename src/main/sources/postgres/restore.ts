@@ -71,6 +71,8 @@ export interface PgRestoreResult {
   database: string;
   tablesRestored: number;
   warnings: string[];
+  /** Streamed whole-database restores: rows each table's COPYs inserted (for validatePostgres). */
+  loadedRows?: Record<string, number>;
 }
 
 export async function restorePostgres(
@@ -161,6 +163,7 @@ async function restoreWhole(
   const warnings: string[] = [];
   const admin = await connectPg(target, opts, opts.maintenanceDb ?? 'postgres');
   let created: string | undefined;
+  let loadedRows: Record<string, number> | undefined;
   try {
     const pre = opts.mode !== 'replace' ? await opts.precreated : undefined;
     if (pre) {
@@ -187,7 +190,9 @@ async function restoreWhole(
       const copies = copyStatements(dumpDir, toc, opts);
       copies.catch(() => {});
       await run([...ownerArgs, '--section=pre-data', dumpDir]);
-      await loadDataSection(dumpDir, toc, into, opts.source, copies, ownerArgs, opts, progress, run);
+      loadedRows = (
+        await loadDataSection(dumpDir, toc, into, opts.source, copies, ownerArgs, opts, progress, run)
+      ).rows;
       await run([...ownerArgs, '--section=post-data', dumpDir]);
     } else {
       await runPgRestore(into, [...ownerArgs, dumpDir], opts, total, progress);
@@ -199,7 +204,12 @@ async function restoreWhole(
     }
     created = undefined;
     for (const w of warnings) progress.log('warn', w);
-    return { database: target.database, tablesRestored: total, warnings };
+    return {
+      database: target.database,
+      tablesRestored: total,
+      warnings,
+      ...(loadedRows ? { loadedRows } : {}),
+    };
   } catch (e) {
     if (created)
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(created)} WITH (FORCE)`).catch(() => {});

@@ -1,5 +1,6 @@
 /**
- * Compares a PostgreSQL database with the facts taken at dump time: per table row counts, the same
+ * Compares a PostgreSQL database with the facts taken at dump time: per table row counts (count(*),
+ * or the rows a whole-database restore's COPYs inserted: `loadedRows`), the same
  * deterministic row samples (or whole-table hashes), sequence values, and the schema fingerprint
  * (skipped when only some tables are validated, since the rest of the database may differ).
  */
@@ -14,6 +15,13 @@ import type { PgToolsOptions } from './tools.js';
 
 export interface PgValidateOptions extends DbAuth {
   tables?: string[];
+  /**
+   * Rows per table ("schema.name") that the restore's COPYs inserted, as the server reported them
+   * (summed over a table's parts). In a database the restore created, nothing else adds or removes
+   * rows (post-data adds indexes, constraints and triggers), so these are its row counts and
+   * count(*) is not run again for them; every other table is counted.
+   */
+  loadedRows?: Record<string, number>;
   tools?: PgToolsOptions;
   signal?: AbortSignal;
 }
@@ -40,7 +48,9 @@ export async function validatePostgres(
     const checks: TableCheck[] = [];
     for (const exp of expected) {
       const t = present.get(exp.name);
-      checks.push(compareTable(exp, t ? await pgTableFacts(c, t, exp) : undefined));
+      checks.push(
+        compareTable(exp, t ? await pgTableFacts(c, t, exp, opts.loadedRows?.[exp.name]) : undefined),
+      );
     }
     let seqMismatch: string[] | null = null;
     if (!only && facts.sequences) {
