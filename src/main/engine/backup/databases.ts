@@ -128,15 +128,15 @@ export async function backupWithDatabases(
     clock?: Clock;
   },
 ): Promise<BackupResult> {
-  let opening = typeof repo === 'function' ? undefined : Promise.resolve(repo);
-  opening?.catch(() => {}); // awaited below, possibly after a MariaDB dump
+  let opening: Promise<Repository> | undefined;
   const open = (): Promise<Repository> => {
     if (!opening) {
-      opening = (repo as () => Promise<Repository>)();
-      opening.catch(() => {});
+      opening = typeof repo === 'function' ? repo() : Promise.resolve(repo);
+      opening.catch(() => {}); // awaited below, possibly after a MariaDB dump
     }
     return opening;
   };
+  if (typeof repo !== 'function') open(); // given, or already opening
   const clock =
     opts.clock ?? (repo instanceof Promise || typeof repo === 'function' ? systemClock : repo.clock);
   const tmp = await mkdtemp(join(opts.tempDir ?? process.env.MVONO_TMPDIR ?? tmpdir(), 'mvono-dump-'));

@@ -22,7 +22,7 @@ import { runProcess } from '../../platform/process.js';
 import { toolError } from '../common.js';
 import { type DbAuth, type DbProfile, describeProfile, withDatabase } from '../profile.js';
 import type { DumpSource } from '../sink.js';
-import { connectPg, mapPgError, pgEnv, quoteIdent } from './connect.js';
+import { connectPg, mapPgError, pgEnv, quoteIdent, withPg } from './connect.js';
 import { copyStatements, loadDataSection } from './restore-data.js';
 import { restoreSelected } from './restore-selected.js';
 import { readToc, type Toc } from './toc.js';
@@ -111,16 +111,18 @@ export async function createRestoreDatabase(
   target: DbProfile,
   opts: DbAuth & { maintenanceDb?: string } = {},
 ): Promise<PrecreatedDatabase> {
-  const admin = await connectPg(target, opts, opts.maintenanceDb ?? 'postgres');
-  try {
-    await createNewDatabase(admin, target);
-    return { database: target.database, taken: false };
-  } catch (e) {
-    if (e instanceof AppError) throw e;
+  await withPg(
+    target,
+    opts,
+    async (admin) => {
+      if (await databaseExists(admin, target.database)) throw targetExists(target);
+      await createEmptyDatabase(admin, target.database);
+    },
+    opts.maintenanceDb ?? 'postgres',
+  ).catch((e: unknown) => {
     throw mapPgError(e, target);
-  } finally {
-    await admin.end().catch(() => {});
-  }
+  });
+  return { database: target.database, taken: false };
 }
 
 /** Drops a database made by `createRestoreDatabase` that no restore has taken over. */
@@ -130,20 +132,20 @@ export async function dropRestoreDatabase(
   opts: DbAuth & { maintenanceDb?: string } = {},
 ): Promise<void> {
   if (made.taken) return;
-  const admin = await connectPg(target, opts, opts.maintenanceDb ?? 'postgres');
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(made.database)} WITH (FORCE)`);
-  } finally {
-    await admin.end().catch(() => {});
-  }
+  await withPg(
+    target,
+    opts,
+    (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(made.database)} WITH (FORCE)`),
+    opts.maintenanceDb ?? 'postgres',
+  );
 }
 
-/** CREATE DATABASE for a restore into a new database; CONFLICT when it exists already. */
-async function createNewDatabase(admin: pg.Client, target: DbProfile): Promise<void> {
-  const exists =
-    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.database])).rowCount === 1;
-  if (exists) throw targetExists(target);
-  await admin.query(`CREATE DATABASE ${quoteIdent(target.database)} TEMPLATE template0`);
+async function databaseExists(admin: pg.Client, name: string): Promise<boolean> {
+  return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+}
+
+async function createEmptyDatabase(admin: pg.Client, name: string): Promise<void> {
+  await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`);
 }
 
 function targetExists(target: DbProfile): AppError {
@@ -170,16 +172,14 @@ async function restoreWhole(
       pre.taken = true;
       created = pre.database;
     }
-    const exists = pre
-      ? false
-      : (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.database])).rowCount === 1;
+    const exists = pre ? false : await databaseExists(admin, target.database);
     if (exists && opts.mode !== 'replace') throw targetExists(target);
     const work = exists
       ? `${target.database.slice(0, 40)}__restore_${randomBytes(4).toString('hex')}`
       : target.database;
     if (opts.globals) warnings.push(...(await runGlobals(dir, target, opts)));
     if (!pre) {
-      await admin.query(`CREATE DATABASE ${quoteIdent(work)} TEMPLATE template0`);
+      await createEmptyDatabase(admin, work);
       created = work;
     }
     const ownerArgs = await ownershipArgs(admin, toc, opts.owner ?? 'auto', warnings);
