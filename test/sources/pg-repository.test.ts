@@ -23,8 +23,9 @@ import type { SnapshotManifest } from '../../src/main/repo/snapshot.js';
 import type { TreeNode } from '../../src/main/repo/tree.js';
 import { describeMismatches } from '../../src/main/sources/facts.js';
 import { copyParts } from '../../src/main/sources/postgres/copy-split.js';
-import { dumpPostgres } from '../../src/main/sources/postgres/dump.js';
+import { dumpPostgres, rowsInDump } from '../../src/main/sources/postgres/dump.js';
 import { restorePostgres } from '../../src/main/sources/postgres/restore.js';
+import { parseTocLine, type TocEntry } from '../../src/main/sources/postgres/toc.js';
 import { validatePostgres } from '../../src/main/sources/postgres/validate.js';
 import { lastJson, runCli } from '../support/cli.js';
 import { buildPgMgmtDb, dropPg, pgProfile, uniqueDbName, withPgDb } from '../support/mgmt-db.js';
@@ -90,6 +91,7 @@ describe('postgres dumps streamed through the repository', () => {
   const damaged = uniqueDbName('mvono_ps_bad');
   const split = uniqueDbName('mvono_ps_split');
   const counted = uniqueDbName('mvono_ps_cnt');
+  const rowsDb = uniqueDbName('mvono_ps_rows');
   let work = '';
   let repo: Repository;
   let first: SnapshotManifest;
@@ -101,7 +103,7 @@ describe('postgres dumps streamed through the repository', () => {
   });
   after(async () => {
     await repo?.close();
-    await dropPg(src, copy, legacy, cancelled, damaged, split, counted);
+    await dropPg(src, copy, legacy, cancelled, damaged, split, counted, rowsDb);
     await rm(work, { recursive: true, force: true });
   });
 
@@ -129,6 +131,42 @@ describe('postgres dumps streamed through the repository', () => {
     assert.equal(await rawSchema(copy), await rawSchema(src));
     assert.deepEqual(await tableHashes(copy), await tableHashes(src));
     assert.deepEqual(await sequenceValues(copy), await sequenceValues(src));
+  });
+
+  it("records each table's rows as counted in its data file while stored: equal to count(*)", async () => {
+    await withPgDb('postgres', (c) => c.query(`CREATE DATABASE ${rowsDb}`));
+    await withPgDb(rowsDb, async (c) => {
+      // Values with newlines, tabs, backslashes and non-ASCII (COPY escapes them: one line per row).
+      await c.query('CREATE TABLE notes (id int PRIMARY KEY, body text)');
+      await c.query(
+        `INSERT INTO notes SELECT g, E'line one\nline two\t\\ Zoë ☕\r\n' || g FROM generate_series(1, 5000) g`,
+      );
+      await c.query('CREATE TABLE empty_keyed (id int PRIMARY KEY)');
+      await c.query('CREATE TABLE log_big (at int, line text)'); // no key, too large for a whole hash
+      await c.query("INSERT INTO log_big SELECT g, E'a\nb' FROM generate_series(1, 30000) g");
+      // Two tables whose "schema name" texts read alike in the table of contents.
+      await c.query('CREATE SCHEMA "a b"; CREATE SCHEMA a');
+      await c.query('CREATE TABLE "a b".c (id int PRIMARY KEY); INSERT INTO "a b".c VALUES (1), (2)');
+      await c.query('CREATE TABLE a."b c" (id int PRIMARY KEY); INSERT INTO a."b c" VALUES (1)');
+      await c.query('ANALYZE');
+    });
+    const res = await backupWithDatabases(repo, {
+      databases: [{ profile: pgProfile(rowsDb) }],
+      parent: null,
+    });
+    const comp = res.snapshot.components.find((c) => c.type === 'postgres');
+    assert.ok(comp && comp.type === 'postgres');
+    const recorded = Object.fromEntries(comp.facts.tables.map((t) => [t.name, t.rows]));
+    const actual = await withPgDb(rowsDb, async (c) => {
+      const out: Record<string, number> = {};
+      for (const name of ['public.notes', 'public.empty_keyed', 'public.log_big', 'a b.c', 'a.b c']) {
+        const [schema, table] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+        const q = `SELECT count(*)::int AS n FROM "${schema}"."${table}"`;
+        out[name] = (await c.query<{ n: number }>(q)).rows[0]?.n ?? -1;
+      }
+      return out;
+    });
+    assert.deepEqual(recorded, actual);
   });
 
   it('loads large tables in parallel parts (contiguous row ranges) and restores them identical', async () => {
@@ -356,5 +394,46 @@ describe('postgres dumps streamed through the repository', () => {
       isAppError(e, 'INTEGRITY'),
     );
     assert.equal(await pgDbExists(damaged), false);
+  });
+});
+
+describe('rowsInDump', () => {
+  const toc = (lines: string[]) => ({
+    entries: lines.map((l) => parseTocLine(l)).filter((e): e is TocEntry => e !== undefined),
+  });
+
+  it("takes a table's rows from its data file's newlines, less the three that end it", () => {
+    const rows = rowsInDump(
+      toc([
+        '3555; 0 16390 TABLE DATA public clients postgres',
+        '3557; 0 16400 TABLE DATA public empty postgres',
+        '3558; 0 16410 TABLE DATA public unread postgres',
+        '3559; 0 16420 TABLE DATA public short postgres',
+        '3401; 1259 16390 TABLE public clients postgres',
+      ]),
+      new Map([
+        ['3555.dat', 403],
+        ['3557.dat', 3],
+        ['3559.dat', 2],
+        ['3401.dat', 99],
+      ]),
+    );
+    assert.deepEqual(Object.fromEntries(rows), { 'public.clients': 400, 'public.empty': 0 });
+  });
+
+  it('leaves out a name two entries would share, so the caller counts those tables', () => {
+    const rows = rowsInDump(
+      toc([
+        '10; 0 1 TABLE DATA a b c postgres', // "a b".c
+        '11; 0 2 TABLE DATA a b c postgres', // a."b c"
+        '12; 0 3 TABLE DATA public t postgres',
+      ]),
+      new Map([
+        ['10.dat', 5],
+        ['11.dat', 4],
+        ['12.dat', 13],
+      ]),
+    );
+    assert.deepEqual(Object.fromEntries(rows), { 'public.t': 10 });
   });
 });

@@ -4,13 +4,14 @@
  * existing staging database touches nothing else; CONFLICT and cancel behaviour.
  */
 import assert from 'node:assert/strict';
-import { rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isAppError } from '../../src/main/platform/errors.js';
 import type { DbFacts } from '../../src/main/sources/facts.js';
 import { dumpPostgres } from '../../src/main/sources/postgres/dump.js';
 import { restorePostgres } from '../../src/main/sources/postgres/restore.js';
+import { pgTool } from '../../src/main/sources/postgres/tools.js';
 import { validatePostgres } from '../../src/main/sources/postgres/validate.js';
 import { buildPgMgmtDb, dropPg, pgProfile, uniqueDbName, withPgDb } from '../support/mgmt-db.js';
 import { listFiles, pgDbExists, rawSchema, sequenceValues, tableHashes, tempDir } from './helpers.js';
@@ -67,6 +68,29 @@ describe('postgres dump / restore / validate', () => {
     );
     assert.ok(facts.tables.some((x) => x.name === 'public.invoices_2024'));
     assert.deepEqual(facts.warnings, []);
+  });
+
+  it('runs pg_dump in the batch scheduling class (its wakeups do not preempt the server)', async () => {
+    // A tools directory whose pg_dump notes its scheduling class, then runs the real one.
+    const bin = join(dir, 'noting-bin');
+    const log = join(dir, 'pg_dump-classes.log');
+    await mkdir(bin, { recursive: true });
+    const wait = 'for i in $(seq 100); do chrt -p $$ | grep -q SCHED_BATCH && break; sleep 0.01; done';
+    await writeFile(
+      join(bin, 'pg_dump'),
+      `#!/bin/sh\n${wait}\necho "$1 $(chrt -p $$)" >> "${log}"\nexec "${pgTool('pg_dump')}" "$@"\n`,
+    );
+    await chmod(join(bin, 'pg_dump'), 0o755);
+    await symlink(pgTool('pg_restore'), join(bin, 'pg_restore'));
+    await dumpPostgres(pgProfile(src), join(dir, 'noted'), { tools: { binDir: bin }, globals: false });
+    const lines = (await readFile(log, 'utf8')).trim().split('\n');
+    assert.match(lines.find((l) => l.startsWith('--format=directory')) ?? '', /SCHED_BATCH/);
+    assert.match(
+      lines.find((l) => l.startsWith('--version')) ?? '',
+      /SCHED_OTHER/,
+      'the version check is not',
+    );
+    await rm(join(dir, 'noted'), { recursive: true, force: true });
   });
 
   it('restores into a new database that is identical to the source', async (t) => {

@@ -20,6 +20,15 @@ describe('runProcess', () => {
     assert.equal(e.exitCode, 3);
     assert.equal(e.stderrTail, 'line4\nline5');
   });
+  it('runs a tool in the batch scheduling class when asked (Linux), and others as they are', async () => {
+    // The class is set just after the spawn: the script waits until it sees it (or gives up).
+    const wait =
+      'for i in $(seq 100); do chrt -p $$ | grep -q SCHED_BATCH && break; sleep 0.01; done; chrt -p $$';
+    const batch = await runProcess('/bin/sh', ['-c', wait], { batch: true });
+    assert.match(batch.stdout, /scheduling policy: SCHED_BATCH/);
+    const normal = await runProcess('/bin/sh', ['-c', 'sleep 0.3; chrt -p $$']);
+    assert.match(normal.stdout, /scheduling policy: SCHED_OTHER/);
+  });
   it('reports a missing program', async () => {
     const e = await runProcess('/nonexistent/tool', []).catch((x) => x);
     assert.ok(e instanceof ProcessError && e.notFound);

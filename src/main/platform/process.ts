@@ -6,6 +6,7 @@
  * - stderr is captured line by line (optional `onStderrLine`) and its tail kept for error reports;
  * - the exit code is checked against `okCodes` (default [0]); a failure is a ProcessError carrying the
  *   tool's name, exit code and stderr tail, which the caller turns into an AppError with context.
+ * - `batch`: on Linux the tool is moved into the kernel's batch scheduling class (see below).
  * Nothing here logs the environment, so secrets passed through it stay out of messages.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -31,6 +32,15 @@ export interface RunOptions {
   tailLines?: number;
   /** Max bytes of stdout kept in 'capture' mode (the rest is dropped, `stdoutTruncated` set). */
   maxCaptureBytes?: number;
+  /**
+   * Linux: run the tool in the SCHED_BATCH scheduling class, for bulk tools fed by a server on the
+   * same host (a dump tool reading a table's COPY stream). Its wakeups then do not preempt the
+   * server process sending it the data, which otherwise happens for every few KiB received when
+   * the other CPUs are busy (storing the dump). The class is set right after the spawn
+   * (`chrt --batch -p 0 <pid>`, util-linux; before pg_dump forks its workers, which inherit it);
+   * without chrt, or where the kernel refuses, the tool runs as it would have.
+   */
+  batch?: boolean;
 }
 
 export interface RunResult {
@@ -84,6 +94,7 @@ export async function runProcess(command: string, args: string[], opts: RunOptio
   } catch (e) {
     throw new ProcessError(tool, null, null, '', true, e);
   }
+  if (opts.batch && process.platform === 'linux' && child.pid !== undefined) batchPolicy(child.pid);
 
   const tail: string[] = [];
   let partial = '';
@@ -164,5 +175,16 @@ export async function runProcess(command: string, args: string[], opts: RunOptio
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (killTimer) clearTimeout(killTimer);
+  }
+}
+
+/** Moves a process into SCHED_BATCH (allowed without privileges: same weight, no wakeup preemption). */
+function batchPolicy(pid: number): void {
+  try {
+    const chrt = spawn('chrt', ['--batch', '-p', '0', String(pid)], { stdio: 'ignore' });
+    chrt.on('error', () => {}); // no chrt: the tool keeps the normal class
+    chrt.unref();
+  } catch {
+    // as above
   }
 }

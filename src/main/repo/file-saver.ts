@@ -9,7 +9,8 @@ import type { Packer } from './packer.js';
 import type { CryptoPool } from './workers/pool.js';
 
 export type FileOutcome =
-  | { ok: true; bytes: number; content: string[] }
+  /** `lines`: the file's newline bytes, when counting was asked for. */
+  | { ok: true; bytes: number; content: string[]; lines?: number }
   | { ok: false; bytes: number; code: string; message: string };
 
 export interface FileToSave {
@@ -26,6 +27,8 @@ export async function saveFiles(
   onBytes: (bytes: number, path: string) => void = () => {},
   /** One file that is still being written: see CryptoPool.files. */
   follow?: { complete: Promise<void>; signal?: AbortSignal },
+  /** Count each file's newline bytes (FileOutcome.lines) while reading it. */
+  countLines = false,
 ): Promise<FileOutcome[]> {
   const contents = files.map(() => [] as string[]);
   const outcomes = new Array<FileOutcome | undefined>(files.length);
@@ -49,11 +52,16 @@ export async function saveFiles(
               mine.push({ id, rawLength: m.lens[i]! });
             }
           }
-          for (const [file, bytes, code, message] of m.ends) {
+          for (const [file, bytes, third, message] of m.ends) {
             outcomes[file] =
-              code === undefined
-                ? { ok: true, bytes, content: contents[file]! }
-                : { ok: false, bytes, code, message: message ?? code };
+              typeof third === 'string'
+                ? { ok: false, bytes, code: third, message: message ?? third }
+                : {
+                    ok: true,
+                    bytes,
+                    content: contents[file]!,
+                    ...(third === undefined ? {} : { lines: third }),
+                  };
           }
           await packer.room();
           return seal;
@@ -70,6 +78,7 @@ export async function saveFiles(
         },
       },
       follow,
+      countLines,
     );
   } catch (e) {
     for (const list of claimed.values()) for (const c of list) packer.unclaim(c.id);

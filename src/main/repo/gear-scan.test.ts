@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { gearTable } from './chunker.js';
-import { gearScan, gearScanHash } from './gear-scan.js';
+import { countNewlines, gearScan, gearScanHash } from './gear-scan.js';
 
 function prng(n: number, label: string): Buffer {
   const key = createHash('sha256').update(label).digest().subarray(0, 16);
@@ -61,5 +61,32 @@ describe('gearScan (WebAssembly)', () => {
     assert.equal(gearScan(data, gearA, 0, data.length, 0, mask), first);
     assert.equal(gearScan(data, gearA, 0, first!, 0, mask), first);
     assert.equal(gearScan(data, gearA, 0, first! - 1, 0, mask), -1);
+  });
+});
+
+describe('countNewlines (WebAssembly SIMD)', () => {
+  const reference = (d: Uint8Array) => d.reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+
+  it('counts the newline bytes of any range, across its internal blocks', () => {
+    // Random bytes with extra newlines, some in runs and at block edges.
+    const data = prng(600 * 1024 + 29, 'newlines');
+    for (let i = 0; i < data.length; i += 97) data[i] = 10;
+    data.fill(10, 256 * 1024 - 20, 256 * 1024 + 20);
+    const r = prng(1024, 'ranges');
+    for (let k = 0; k < 60; k++) {
+      const a = r.readUInt32LE(k * 8) % data.length;
+      const len = k < 20 ? k : r.readUInt32LE(k * 8 + 4) % (data.length - a + 1); // short ones too
+      const range = data.subarray(a, a + len);
+      assert.equal(countNewlines(range), reference(range), `[${a}, ${a + len})`);
+    }
+    assert.equal(countNewlines(data), reference(data));
+  });
+
+  it('counts the rows of COPY text data (one newline per row) and nothing in other bytes', () => {
+    const rows = ['1\tAmina\t\\N', '2\tline one\\nline two\t3.5', '3\tZoë\\t(tab)\t\\\\'];
+    const copy = Buffer.from(`${rows.join('\n')}\n\\.\n\n\n`);
+    assert.equal(countNewlines(copy) - 3, rows.length); // "\.", then two empty lines end the file
+    assert.equal(countNewlines(Buffer.alloc(100_000, 0x0b)), 0);
+    assert.equal(countNewlines(Buffer.alloc(100_000, 10)), 100_000);
   });
 });

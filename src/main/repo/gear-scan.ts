@@ -1,5 +1,7 @@
 /**
- * The chunker's hot loop, `h = (h << 1) + gear[b]` until `h & mask` is zero, in WebAssembly.
+ * The chunker's hot loop, `h = (h << 1) + gear[b]` until `h & mask` is zero, in WebAssembly; and,
+ * in the same module, a count of newline bytes (16 at a time, SIMD), with which a table's COPY data
+ * is counted in rows while it is stored (one 0x0A per row: COPY text escapes newlines in values).
  *
  * In JavaScript every `data[i]` and `gear[b]` is a bounds-checked typed-array load; the same loop in
  * WebAssembly has neither check (linear memory is guarded by the engine) and runs about twice as
@@ -11,7 +13,7 @@
  * of about 100 instructions, and this way its text is in the source. Memory layout (5 pages,
  * never grown): [0, 1024) the gear table as 256 little-endian int32; [1024, 1024 + BLOCK) data.
  * Exports: `mem`, `scan(i, lim, h, mask) -> cut end or -1`, global `hash` (h after the last byte
- * scanned, when no cut was found).
+ * scanned, when no cut was found), `lines(i, lim) -> number of 0x0A bytes in [i, lim)`.
  */
 
 const GEAR_BYTES = 1024;
@@ -20,6 +22,7 @@ const PAGES = Math.ceil((GEAR_BYTES + BLOCK) / 65536);
 
 // Opcodes and encodings used below (WebAssembly core spec, binary format).
 const I32 = 0x7f;
+const V128 = 0x7b;
 const EMPTY = 0x40;
 const op = {
   block: 0x02,
@@ -36,12 +39,21 @@ const op = {
   i32Load8u: 0x2d,
   i32Const: 0x41,
   i32Eqz: 0x45,
+  i32Eq: 0x46,
   i32GtS: 0x4a,
   i32GeS: 0x4e,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32And: 0x71,
   i32Shl: 0x74,
+  i32Popcnt: 0x69,
+} as const;
+/** SIMD instructions: the 0xfd prefix, then the opcode as unsigned LEB128 (all below 128 here). */
+const simd = {
+  v128Load: [0xfd, 0x00],
+  i8x16Splat: [0xfd, 0x0f],
+  i8x16Eq: [0xfd, 0x23],
+  i8x16Bitmask: [0xfd, 0x64],
 } as const;
 
 /** Unsigned LEB128 (also right for the small non-negative signed constants used here). */
@@ -144,13 +156,61 @@ function scanBody(): number[] {
   ];
 }
 
+// lines: locals 0 i, 1 lim (parameters), 2 n, 3 lim16, 4 the newline in all 16 lanes.
+const [N, LIM16, NL] = [2, 3, 4];
+
+function linesBody(): number[] {
+  // n += popcount(bitmask(data[i, i + 16) == '\n')): one bit per lane that holds a newline
+  const sixteen = [
+    ...get(N),
+    ...get(I),
+    ...simd.v128Load,
+    0,
+    0, // align 1, offset 0
+    ...get(NL),
+    ...simd.i8x16Eq,
+    ...simd.i8x16Bitmask,
+    op.i32Popcnt,
+    op.i32Add,
+    ...set(N),
+  ];
+  // n += data[i] == '\n'
+  const one = [...get(N), ...get(I), op.i32Load8u, 0, 0, ...konst(10), op.i32Eq, op.i32Add, ...set(N)];
+  return [
+    ...konst(10),
+    ...simd.i8x16Splat,
+    ...set(NL),
+    ...get(LIM),
+    ...konst(16),
+    op.i32Sub,
+    ...set(LIM16),
+    ...loopWhile(LIM16, op.i32GtS, sixteen, 16), // while (i <= lim16) { 16 bytes; i += 16 }
+    ...loopWhile(LIM, op.i32GeS, one, 1), // while (i < lim) { 1 byte; i += 1 }
+    ...get(N),
+    op.end,
+  ];
+}
+
 /** The module's bytes. */
 export function gearScanModule(): Uint8Array {
   const body = [...vec([[1, I32]]), ...scanBody()]; // one local (lim8) besides the parameters
+  const lines = [
+    ...vec([
+      [2, I32],
+      [1, V128],
+    ]),
+    ...linesBody(),
+  ]; // n, lim16; the newline vector
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([[I32]])]])), // types
-    ...section(3, vec([[0]])), // functions: scan has type 0
+    ...section(
+      1,
+      vec([
+        [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([[I32]])], // 0: scan
+        [0x60, ...vec([[I32], [I32]]), ...vec([[I32]])], // 1: lines
+      ]),
+    ), // types
+    ...section(3, vec([[0], [1]])), // functions: scan has type 0, lines type 1
     ...section(5, vec([[0x00, ...leb(PAGES)]])), // memory: min PAGES, no max
     ...section(6, vec([[I32, 0x01, ...konst(0), op.end]])), // global hash: mut i32 = 0
     ...section(
@@ -159,9 +219,16 @@ export function gearScanModule(): Uint8Array {
         [...name('scan'), 0x00, 0],
         [...name('mem'), 0x02, 0],
         [...name('hash'), 0x03, 0],
+        [...name('lines'), 0x00, 1],
       ]),
     ), // exports
-    ...section(10, vec([[...leb(body.length), ...body]])), // code
+    ...section(
+      10,
+      vec([
+        [...leb(body.length), ...body],
+        [...leb(lines.length), ...lines],
+      ]),
+    ), // code
   ];
   return Uint8Array.from(bytes);
 }
@@ -170,6 +237,7 @@ interface GearScanExports {
   mem: { buffer: ArrayBuffer };
   scan(i: number, lim: number, h: number, mask: number): number;
   hash: { value: number };
+  lines(i: number, lim: number): number;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
@@ -221,4 +289,16 @@ export function gearScan(
   }
   gearScanHash = h;
   return -1;
+}
+
+/** The number of newline bytes (0x0A) in `data`. */
+export function countNewlines(data: Uint8Array): number {
+  const w = wasm();
+  let n = 0;
+  for (let i = 0; i < data.length; i += BLOCK) {
+    const len = Math.min(BLOCK, data.length - i);
+    w.bytes.set(data.subarray(i, i + len), GEAR_BYTES);
+    n += w.x.lines(GEAR_BYTES, GEAR_BYTES + len);
+  }
+  return n;
 }

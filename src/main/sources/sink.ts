@@ -33,6 +33,11 @@ export interface GrowingFile {
   readonly path: string;
   readonly complete: Promise<void>;
   opened(): Promise<void>;
+  /**
+   * When given, the consumer counts the file's newline bytes while reading it and reports the
+   * count once the whole file is stored (a table's COPY data has one per row).
+   */
+  readonly lines?: (count: number) => void;
 }
 
 export function isGrowingFile(d: DumpData): d is GrowingFile {

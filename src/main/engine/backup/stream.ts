@@ -111,6 +111,7 @@ export class StreamTree {
         [{ path: g.path, size: 0, fd: fh.fd }],
         (n) => meter.addBytes(n, path),
         { complete: g.complete, ...(signal ? { signal } : {}) },
+        g.lines !== undefined,
       );
       throwIfAborted(signal);
       if (!o?.ok) {
@@ -120,6 +121,7 @@ export class StreamTree {
           `Could not read the dump file ${path}: ${o?.message ?? 'no result'}.`,
         );
       }
+      if (g.lines && o.lines !== undefined) g.lines(o.lines);
       return { content: o.content, size: o.bytes };
     } finally {
       // Not waited for: the file is unlinked, so this last close frees all its pages, ~60 ms for a

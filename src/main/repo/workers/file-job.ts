@@ -13,6 +13,7 @@ import { blobId } from '../../crypto/keys.js';
 import { maxSealedLength, sealBlobInto } from '../blob.js';
 import { Chunker, type ChunkerParams } from '../chunker.js';
 import { collectAfter, WORKER_GC } from '../gc.js';
+import { countNewlines } from '../gear-scan.js';
 import type { FileEnd, FilesRequest, Response } from './protocol.js';
 
 const SLAB = 2 * 1024 * 1024;
@@ -149,6 +150,7 @@ export class FileJobs {
           continue;
         }
         let read = 0;
+        let lines = 0;
         try {
           for (;;) {
             // One byte more than the size says is left: a short read ends the file without a second read.
@@ -160,12 +162,13 @@ export class FileJobs {
             const n = readSync(fd, buf, 0, buf.length, read);
             read += n;
             part.slabUsed += n;
+            if (m.countLines && n > 0) lines += countNewlines(buf.subarray(0, n));
             if (n > 0) this.add(part, fi, chunker.push(buf.subarray(0, n)));
             if (n < buf.length && !m.follow) break;
             if (part.bytes >= PART_BYTES) await send();
           }
           this.add(part, fi, chunker.finish());
-          part.ends.push([fi, read]);
+          part.ends.push(m.countLines ? [fi, read, lines] : [fi, read]);
         } catch (e) {
           chunker.finish();
           part.ends.push(errorEnd(fi, read, e));

@@ -170,6 +170,8 @@ export class CryptoPool {
     files: FilesRequest['files'],
     handler: FileJobHandler,
     follow?: { complete: Promise<void>; signal?: AbortSignal },
+    /** Also count each file's newline bytes (FileEnd). */
+    countLines = false,
   ): Promise<void> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
     if (follow && files.length !== 1) throw new AppError('INTERNAL', 'A followed file job takes one file.');
@@ -181,7 +183,13 @@ export class CryptoPool {
       this.jobs.set(seq, { worker, handler, resolve, reject }),
     );
     const w = this.workers[worker]!;
-    w.postMessage({ op: 'files', seq, files, ...(follow ? { follow: true } : {}) } satisfies Request);
+    w.postMessage({
+      op: 'files',
+      seq,
+      files,
+      ...(follow ? { follow: true } : {}),
+      ...(countLines ? { countLines } : {}),
+    } satisfies Request);
     if (follow) {
       // A worker ignores the message for a job it has finished.
       const end = (how: 'complete' | 'cancel') => {

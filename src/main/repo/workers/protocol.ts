@@ -36,10 +36,15 @@ export interface FilesRequest {
    * `follow` message says the file is complete (then it ends at the end) or cancelled.
    */
   follow?: boolean;
+  /** Count each file's newline bytes (a table's COPY data: one per row), reported in its FileEnd. */
+  countLines?: boolean;
 }
 
-/** [file index in the job, bytes read] or, when the file could not be read, also errno code + message. */
-export type FileEnd = [number, number] | [number, number, string, string];
+/**
+ * [file index in the job, bytes read, newline bytes when counted] or, when the file could not be
+ * read, [file index, bytes read, errno code, message].
+ */
+export type FileEnd = [number, number] | [number, number, number] | [number, number, string, string];
 
 export type Response =
   | { op: 'hashed'; seq: number; id: string }

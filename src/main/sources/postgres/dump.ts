@@ -27,10 +27,19 @@ import { type DbAuth, type DbProfile, describeProfile } from '../profile.js';
 import { schemaFingerprint } from '../schema-history/normalise.js';
 import type { DumpSink } from '../sink.js';
 import { mapPgError, pgEnv, STABLE_TEXT_SETTINGS } from './connect.js';
-import { listPgTables, pgSequences, pgServerInfo, pgTableFacts } from './facts.js';
+import {
+  countRows,
+  listPgTables,
+  type PgTable,
+  pgSequences,
+  pgServerInfo,
+  pgTableFacts,
+  ROWS_FROM_DUMP,
+} from './facts.js';
 import { connectChecked, type PgPreflightResult } from './preflight.js';
 import { runPgDump, streamPgDump } from './run-dump.js';
 import { pgArchiveSchemaText } from './schema.js';
+import { readToc, type Toc } from './toc.js';
 import { type PgToolsOptions, pgTool } from './tools.js';
 
 export interface PgDumpOptions extends DbAuth {
@@ -99,15 +108,25 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     const tables = await listPgTables(client);
 
     const partOpts = { ...opts, signal };
+    const dumpDir = join(dir, 'dump');
     // The schema text (fingerprint) comes from the dump's own toc.dat: `pg_restore --schema-only`
     // of the archive prints what `pg_dump --schema-only` would, without a second pg_dump reading
-    // the catalogs. Streaming, it runs while the table data is dumped (toc.dat is complete then).
-    const schemaOf = () => pgArchiveSchemaText(join(dir, 'dump'), partOpts);
+    // the catalogs. Streaming, it runs while the table data is dumped (toc.dat is complete then),
+    // beside `pg_restore --list`, which says which data file holds which table: each data file's
+    // newlines are counted while it is stored, and give the tables' row counts (facts.ts).
+    const lines = opts.sink ? new Map<string, number>() : undefined;
+    const tocOf = async (): Promise<{ schema: string; toc?: Toc }> => {
+      const [schema, toc] = await Promise.all([
+        pgArchiveSchemaText(dumpDir, partOpts),
+        lines ? readToc(dumpDir, opts.tools, signal) : undefined,
+      ]);
+      return toc ? { schema, toc } : { schema };
+    };
     const onFail = (e: unknown) => void guard(Promise.reject(e)).catch(() => {});
     const dumpRun = guard(
       opts.sink
-        ? streamPgDump(p, dir, snapshot, tables.length, partOpts, opts.sink, progress, onFail, schemaOf)
-        : runPgDump(p, dir, snapshot, tables.length, partOpts, progress).then(schemaOf),
+        ? streamPgDump(p, dir, snapshot, tables.length, partOpts, opts.sink, progress, onFail, tocOf, lines)
+        : runPgDump(p, dir, snapshot, tables.length, partOpts, progress).then(tocOf),
     );
     const globalsRun = guard(
       opts.globals === false ? Promise.resolve(undefined) : dumpGlobals(p, dir, partOpts, opts.sink),
@@ -116,16 +135,25 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     const factsRun = guard(
       (async () => {
         const info = await pgServerInfo(client);
-        const tf = await mapLimit(tables, 1, (t) => pgTableFacts(client, t));
+        const rows = lines ? 'from-dump' : undefined;
+        const tf = await mapLimit(tables, 1, (t) => pgTableFacts(client, t, undefined, rows));
         const sequences = await pgSequences(client);
         return { info, tf, sequences };
       })(),
     );
     const settled = await Promise.allSettled([dumpRun, factsRun, globalsRun]);
     if (firstError !== undefined) throw firstError;
-    const [schema, f, globalsWarning] = settled.map((r) =>
+    const [{ schema, toc }, f, globalsWarning] = settled.map((r) =>
       r.status === 'fulfilled' ? r.value : undefined,
-    ) as [string, Awaited<typeof factsRun>, string | undefined];
+    ) as [Awaited<ReturnType<typeof tocOf>>, Awaited<typeof factsRun>, string | undefined];
+    // Row counts the dump was to give; count(*) in the snapshot for any table it did not.
+    const dumped = toc && lines ? rowsInDump(toc, lines) : new Map<string, number>();
+    const byName = new Map(tables.map((t): [string, PgTable] => [`${t.schema}.${t.name}`, t]));
+    for (const t of f.tf) {
+      if (t.rows !== ROWS_FROM_DUMP) continue;
+      const table = byName.get(t.name) as PgTable;
+      t.rows = dumped.get(t.name) ?? (await countRows(client, table));
+    }
     await client.query('COMMIT');
     throwIfAborted(signal);
 
@@ -168,6 +196,26 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     await client.end().catch(() => {});
     if (opts.sink) await removeQuietly(join(dir, 'dump'));
   }
+}
+
+/**
+ * "schema.table" -> rows, from the newlines counted in each table's data file. pg_dump writes a
+ * table's COPY text (one line per row: newlines in values are escaped) and then "\\.\n\n\n". A
+ * name that two TOC entries would share (a schema name with a space can make "a b.c" read like
+ * "a.b c") is left out, and so counted by the caller.
+ */
+export function rowsInDump(toc: Toc, lines: ReadonlyMap<string, number>): Map<string, number> {
+  const rows = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const e of toc.entries) {
+    if (e.type !== 'TABLE DATA') continue;
+    const name = `${e.schema}.${e.tag}`;
+    const n = lines.get(`${e.id}.dat`);
+    if (seen.has(name)) rows.delete(name);
+    else if (n !== undefined && n >= 3) rows.set(name, n - 3);
+    seen.add(name);
+  }
+  return rows;
 }
 
 /** Returns a warning instead of failing when roles cannot be read (no superuser). */

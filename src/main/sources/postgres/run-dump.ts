@@ -63,6 +63,7 @@ export async function runPgDump(
     const running = runProcess(pgTool('pg_dump', opts.tools), args, {
       env: pgEnv(p, opts),
       stdout: 'ignore',
+      batch: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
       onStderrLine: (line) => {
         onLine?.(line);
@@ -103,6 +104,8 @@ export async function streamPgDump<T>(
    * begins, or when pg_dump exits for a database without tables.
    */
   withToc: () => Promise<T>,
+  /** Filled with each data file's newline bytes ("<dumpId>.dat" -> count), counted as it is stored. */
+  lines?: Map<string, number>,
 ): Promise<T> {
   const dumpDir = join(dir, 'dump');
   const local = new AbortController();
@@ -137,6 +140,7 @@ export async function streamPgDump<T>(
       path,
       complete: whole,
       opened: () => (growing ? rm(path, { force: true }) : Promise.resolve()),
+      ...(lines && DATA_FILE.test(name) ? { lines: (n: number) => lines.set(name, n) } : {}),
     };
     const run = slot(() => sink.file(`dump/${name}`, file));
     run.catch((e: unknown) => {
