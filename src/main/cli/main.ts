@@ -5,36 +5,50 @@
 import { parseArgs } from 'node:util';
 import { AppError, isAppError, toAppError } from '../platform/errors.js';
 import type { Command } from './command.js';
-import { backupCmd, restoreCmd } from './commands/backup.js';
-import { copyCmd } from './commands/copy.js';
-import { keyCmd } from './commands/key.js';
-import { checkCmd, forgetCmd, pruneCmd, unlockCmd } from './commands/maintenance.js';
-import { diffCmd, init, ls, snapshots, statsCmd } from './commands/repo.js';
 import { type Ctx, GLOBAL_OPTIONS } from './context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { CliProgress } from './output.js';
 
-const commands: Command[] = [
-  init,
-  backupCmd,
-  snapshots,
-  ls,
-  restoreCmd,
-  diffCmd,
-  checkCmd,
-  forgetCmd,
-  pruneCmd,
-  copyCmd,
-  keyCmd,
-  statsCmd,
-  unlockCmd,
+/**
+ * The engine's commands by name, in the order `--help` lists them. Only the module of the command
+ * that runs is loaded (all of them for the command list): each pulls in its part of the engine,
+ * and a database backup wants pg_dump started before the repository's modules load.
+ */
+const BUILTIN: [string, () => Promise<Command>][] = [
+  ['init', async () => (await import('./commands/repo.js')).init],
+  ['backup', async () => (await import('./commands/backup.js')).backupCmd],
+  ['snapshots', async () => (await import('./commands/repo.js')).snapshots],
+  ['ls', async () => (await import('./commands/repo.js')).ls],
+  ['restore', async () => (await import('./commands/backup.js')).restoreCmd],
+  ['diff', async () => (await import('./commands/repo.js')).diffCmd],
+  ['check', async () => (await import('./commands/maintenance.js')).checkCmd],
+  ['forget', async () => (await import('./commands/maintenance.js')).forgetCmd],
+  ['prune', async () => (await import('./commands/maintenance.js')).pruneCmd],
+  ['copy', async () => (await import('./commands/copy.js')).copyCmd],
+  ['key', async () => (await import('./commands/key.js')).keyCmd],
+  ['stats', async () => (await import('./commands/repo.js')).statsCmd],
+  ['unlock', async () => (await import('./commands/maintenance.js')).unlockCmd],
 ];
+const builtinNames = new Set(BUILTIN.map(([n]) => n));
+/** Commands of other layers (extra.ts) and registered ones. */
+const commands: Command[] = [];
 
 export function registerCommand(c: Command): void {
   commands.push(c);
 }
 
-function usage(): string {
+/** The command named `name`, loading its module; undefined when there is none. */
+async function findCommand(name: string): Promise<Command | undefined> {
+  const builtin = BUILTIN.find(([n]) => n === name);
+  return builtin ? builtin[1]() : commands.find((c) => c.name === name);
+}
+
+async function usage(): Promise<string> {
+  const all = [...(await Promise.all(BUILTIN.map(([, load]) => load()))), ...commands];
+  return listing(all);
+}
+
+function listing(commands: Command[]): string {
   const w = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: mvono-backup <command> [options]',
@@ -56,14 +70,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   // The console-side commands (serve, agent, audit, ...) pull in the host layer (~70 ms): loaded
   // only for them and for the command list, not for the engine's own commands.
-  if (!name || !commands.some((c) => c.name === name)) await loadExtraCommands();
+  if (!name || !(builtinNames.has(name) || commands.some((c) => c.name === name))) await loadExtraCommands();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const cmd = commands.find((c) => c.name === name);
+  const cmd = await findCommand(name);
   if (!cmd) {
-    process.stderr.write(`mvono-backup: unknown command "${name}"\n\n${usage()}\n`);
+    process.stderr.write(`mvono-backup: unknown command "${name}"\n\n${await usage()}\n`);
     return EXIT.usage;
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -127,5 +141,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 /** Commands that live in other layers (serve, agent, storage check, copy, audit…), loaded lazily. */
 async function loadExtraCommands(): Promise<void> {
   const { extraCommands } = await import('./extra.js');
-  for (const c of await extraCommands()) if (!commands.some((x) => x.name === c.name)) commands.push(c);
+  for (const c of await extraCommands())
+    if (!builtinNames.has(c.name) && !commands.some((x) => x.name === c.name)) commands.push(c);
 }

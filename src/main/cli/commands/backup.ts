@@ -1,9 +1,10 @@
 /** backup, restore */
 import { resolve } from 'node:path';
-import { type BackupComponentInput, backup } from '../../engine/backup/backup.js';
-import { Prewalk } from '../../engine/backup/prewalk.js';
-import { restore } from '../../engine/restore/restore.js';
+// The engine's modules are imported when a command runs, not with the CLI: a database backup
+// starts pg_dump first and loads the repository side while pg_dump reads the catalogs.
+import type { BackupComponentInput, BackupOptions } from '../../engine/backup/backup.js';
 import { AppError } from '../../platform/errors.js';
+import type { Repository } from '../../repo/repository.js';
 import type { Command } from '../command.js';
 import { str, strs } from '../command.js';
 import { emit, openRepo } from '../context.js';
@@ -50,7 +51,10 @@ export const backupCmd: Command = {
     const paths = components.flatMap((c) => ('paths' in c ? c.paths : []));
     let unlocking = () => {};
     const kdfStarted = new Promise<void>((r) => (unlocking = r));
-    const prewalk = paths.length > 0 ? new Prewalk(paths, ctx.signal, kdfStarted) : undefined;
+    const prewalk =
+      paths.length > 0
+        ? new (await import('../../engine/backup/prewalk.js')).Prewalk(paths, ctx.signal, kdfStarted)
+        : undefined;
     const open = () => {
       const opening = openRepo(ctx, { onUnlocking: unlocking, startWorkers: true });
       // awaited by backup() / backupWithDatabases()
@@ -68,7 +72,7 @@ export const backupCmd: Command = {
     };
     const result = dbBackup
       ? await dbBackup(open, { ...common, components, databases })
-      : await backup(await open(), { ...common, components });
+      : await filesBackup(open(), { ...common, components });
     ctx.progress.clear();
     for (const w of result.warnings) ctx.progress.log('warn', w);
     const s = result.snapshot;
@@ -117,7 +121,10 @@ export const restoreCmd: Command = {
         'INVALID_INPUT',
         'Where to? Give --target <dir> (or --db-target <uri> for a database).',
       );
-    const repo = await openRepo(ctx, { startWorkers: true });
+    const opening = openRepo(ctx, { startWorkers: true });
+    opening.catch(() => {}); // awaited next
+    const { restore } = await import('../../engine/restore/restore.js');
+    const repo = await opening;
     const snap = await repo.findSnapshot(ref, ctx.signal);
     const include = strs(v, 'include');
     const res = await restore(repo, snap, {
@@ -141,3 +148,12 @@ export const restoreCmd: Command = {
     return res.errors.length > 0 ? EXIT.integrity : EXIT.ok;
   },
 };
+
+/** A backup without databases: the engine loads while the repository opens. */
+async function filesBackup(
+  opening: Promise<Repository>,
+  opts: Omit<BackupOptions, 'components'> & { components: BackupComponentInput[] },
+) {
+  const { backup } = await import('../../engine/backup/backup.js');
+  return backup(await opening, opts);
+}

@@ -39,12 +39,12 @@ export const copyCmd: Command = {
       },
     };
     const src = await Repository.open(await storageFor(from, warn), {
-      unlock: unlockProviders(srcCtx),
+      unlock: await unlockProviders(srcCtx),
       clock: systemClock,
       signal: ctx.signal,
     });
     const dst = await Repository.open(await storageFor(to, warn), {
-      unlock: unlockProviders(ctx),
+      unlock: await unlockProviders(ctx),
       clock: systemClock,
       signal: ctx.signal,
     });
