@@ -14,7 +14,7 @@ import { CliProgress } from './output.js';
  * that runs is loaded (all of them for the command list): each pulls in its part of the engine,
  * and a database backup wants pg_dump started before the repository's modules load.
  */
-const BUILTIN: [string, () => Promise<Command>][] = [
+const BUILTIN = new Map<string, () => Promise<Command>>([
   ['init', async () => (await import('./commands/repo.js')).init],
   ['backup', async () => (await import('./commands/backup.js')).backupCmd],
   ['snapshots', async () => (await import('./commands/repo.js')).snapshots],
@@ -28,8 +28,7 @@ const BUILTIN: [string, () => Promise<Command>][] = [
   ['key', async () => (await import('./commands/key.js')).keyCmd],
   ['stats', async () => (await import('./commands/repo.js')).statsCmd],
   ['unlock', async () => (await import('./commands/maintenance.js')).unlockCmd],
-];
-const builtinNames = new Set(BUILTIN.map(([n]) => n));
+]);
 /** Commands of other layers (extra.ts) and registered ones. */
 const commands: Command[] = [];
 
@@ -39,12 +38,12 @@ export function registerCommand(c: Command): void {
 
 /** The command named `name`, loading its module; undefined when there is none. */
 async function findCommand(name: string): Promise<Command | undefined> {
-  const builtin = BUILTIN.find(([n]) => n === name);
-  return builtin ? builtin[1]() : commands.find((c) => c.name === name);
+  const load = BUILTIN.get(name);
+  return load ? load() : commands.find((c) => c.name === name);
 }
 
 async function usage(): Promise<string> {
-  const all = [...(await Promise.all(BUILTIN.map(([, load]) => load()))), ...commands];
+  const all = [...(await Promise.all([...BUILTIN.values()].map((load) => load()))), ...commands];
   return listing(all);
 }
 
@@ -70,7 +69,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   // The console-side commands (serve, agent, audit, ...) pull in the host layer (~70 ms): loaded
   // only for them and for the command list, not for the engine's own commands.
-  if (!name || !(builtinNames.has(name) || commands.some((c) => c.name === name))) await loadExtraCommands();
+  if (!name || !(BUILTIN.has(name) || commands.some((c) => c.name === name))) await loadExtraCommands();
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await usage()}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -142,5 +141,5 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 async function loadExtraCommands(): Promise<void> {
   const { extraCommands } = await import('./extra.js');
   for (const c of await extraCommands())
-    if (!builtinNames.has(c.name) && !commands.some((x) => x.name === c.name)) commands.push(c);
+    if (!BUILTIN.has(c.name) && !commands.some((x) => x.name === c.name)) commands.push(c);
 }
