@@ -132,12 +132,7 @@ export async function dropRestoreDatabase(
   opts: DbAuth & { maintenanceDb?: string } = {},
 ): Promise<void> {
   if (made.taken) return;
-  await withPg(
-    target,
-    opts,
-    (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(made.database)} WITH (FORCE)`),
-    opts.maintenanceDb ?? 'postgres',
-  );
+  await withPg(target, opts, (admin) => dropDatabase(admin, made.database), opts.maintenanceDb ?? 'postgres');
 }
 
 async function databaseExists(admin: pg.Client, name: string): Promise<boolean> {
@@ -146,6 +141,11 @@ async function databaseExists(admin: pg.Client, name: string): Promise<boolean> 
 
 async function createEmptyDatabase(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`);
+}
+
+/** Drops a database this restore made, sessions and all. */
+async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 
 function targetExists(target: DbProfile): AppError {
@@ -211,8 +211,7 @@ async function restoreWhole(
       ...(loadedRows ? { loadedRows } : {}),
     };
   } catch (e) {
-    if (created)
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(created)} WITH (FORCE)`).catch(() => {});
+    if (created) await dropDatabase(admin, created).catch(() => {});
     throwIfAborted(opts.signal);
     if (e instanceof AppError) throw e;
     throw mapPgError(e, target);
