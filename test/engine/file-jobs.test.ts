@@ -14,6 +14,7 @@ import { Chunker } from '../../src/main/repo/chunker.js';
 import { saveFiles } from '../../src/main/repo/file-saver.js';
 import { BlobType } from '../../src/main/repo/format.js';
 import type { Repository } from '../../src/main/repo/repository.js';
+import { CryptoPool } from '../../src/main/repo/workers/pool.js';
 import { prng, randomBytesFrom, text } from '../support/fs-tree.js';
 import { abortWhen } from '../support/progress.js';
 import { initRepo, openRepo } from '../support/repo.js';
@@ -186,6 +187,62 @@ describe('file jobs in the crypto workers', () => {
     const [c] = await cancelled;
     await stalled.close();
     assert.equal(c?.ok === false && c.code, 'ECANCELED');
+  });
+
+  it('workers start as work needs them: another for a second job, not for files that keep up with their writer', {
+    timeout: 60_000,
+  }, async () => {
+    const keys = { enc: repo.keys.enc, mac: repo.keys.mac };
+    const chunking = { params: repo.chunker, gear: repo.gear };
+    const bigPath = join(dir, 'src', 'big.bin');
+    const whole = { path: bigPath, size: big.length };
+    const packers: ReturnType<Repository['packer']>[] = [];
+    const packer = () => packers[packers.push(repo.packer()) - 1]!;
+    // Plain jobs: one worker at first, a second once a job arrives while the first is busy.
+    const pool = new CryptoPool(keys, chunking, 2, 2);
+    try {
+      assert.equal(pool.started, 1);
+      await saveFiles(pool, packer(), [whole]);
+      assert.equal(pool.started, 1, 'one job at a time needs one worker');
+      const both = await Promise.all([
+        saveFiles(pool, packer(), [whole]),
+        saveFiles(pool, packer(), [whole]),
+      ]);
+      assert.equal(pool.started, 2);
+      assert.deepEqual(both[0], both[1]);
+    } finally {
+      await pool.close();
+    }
+    // Followed jobs far behind their writer (the whole file is there before the first read), two
+    // on one worker: another starts only where a core is free for it.
+    const behind = join(dir, 'behind.dat');
+    await writeFile(behind, Buffer.concat([big, big, big, big]));
+    for (const [cores, expected] of [
+      [2, 1],
+      [8, 2],
+    ] as const) {
+      const p = new CryptoPool(keys, chunking, 2, cores);
+      const readers = [await open(behind, 'r'), await open(behind, 'r')];
+      let complete!: () => void;
+      const written = new Promise<void>((r) => (complete = r));
+      try {
+        const jobs = readers.map((r) =>
+          saveFiles(p, packer(), [{ path: behind, size: 0, fd: r.fd }], undefined, {
+            complete: written,
+          }),
+        );
+        await new Promise((r) => setTimeout(r, 300)); // both have read on while the file "grows"
+        complete();
+        const outs = await Promise.all(jobs);
+        assert.equal(outs[0]?.[0]?.ok, true);
+        assert.deepEqual(outs[0], outs[1]);
+        assert.equal(p.started, expected, `${cores} cores`);
+      } finally {
+        for (const r of readers) await r.close();
+        await p.close();
+      }
+    }
+    for (const k of packers) await k.flush();
   });
 
   it('a cancelled backup leaves no temp file and no snapshot', async () => {

@@ -5,6 +5,11 @@
  *   sealed new chunks come back transferred (not copied). Jobs go to the least busy worker.
  * - single chunks (`hash`, then seal or drop) and `open`: round-robin; a chunk hashed by a worker
  *   is sealed or dropped by the same worker. Buffers are copied once in and transferred back.
+ * Workers start as work needs them, up to `size`: one at once, another when every running worker
+ * has a job (or several requests wait for each running worker), or when a worker following files
+ * still being written falls behind their writers (a job's `lag`) and a core is free for another.
+ * Starting one costs ~0.1-0.15 s of CPU on the benchmark VM; a database dump on a small machine
+ * and a small backup then start only one.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -38,46 +43,87 @@ interface Pending {
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
+/**
+ * A followed job this far behind its writer (bytes written and not yet read) while its worker has
+ * other jobs too starts another worker for the jobs that come next.
+ */
+const BEHIND = 32 * 1024 * 1024;
+/** Single requests (hash, open) out per running worker before another starts. */
+const QUEUED_PER_WORKER = 4;
+
 export class CryptoPool {
-  private readonly workers: Worker[];
+  private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly jobs = new Map<number, Job>();
-  private readonly activeJobs: number[];
+  private readonly activeJobs: number[] = [];
+  private readonly max: number;
   private seq = 0;
   private next = 0;
   private closed = false;
 
   constructor(
-    keys: WorkerKeys,
-    chunking: { params: ChunkerParams; gear: Uint32Array },
+    private readonly keys: WorkerKeys,
+    private readonly chunking: { params: ChunkerParams; gear: Uint32Array },
     size = Number(process.env.MVONO_CRYPTO_WORKERS) || Math.max(1, Math.min(4, availableParallelism())),
+    /** This machine's cores (see coreToSpare). */
+    private readonly cores = availableParallelism(),
   ) {
-    this.activeJobs = new Array<number>(size).fill(0);
-    this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_URL, {
-        workerData: {
-          enc: keys.enc,
-          mac: keys.mac,
-          chunker: chunking.params,
-          gear: chunking.gear,
-        } satisfies WorkerInit,
-      });
-      w.on('message', (r: Response) => {
-        if (this.jobs.has(r.seq)) this.onJob(r);
-        else if (r.op === 'part') {
-          // A job that failed here while its worker read on: let the worker finish, sealing nothing.
-          w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal: new Uint8Array(r.ids.length) });
-        } else if (r.op === 'sealedPart') this.giveBack(w, r);
-        else this.settle(r);
-      });
-      w.on('error', (e) => this.failAll(e));
-      w.unref();
-      return w;
-    });
+    this.max = Math.max(1, size);
+    this.start();
   }
 
+  /** The most workers this pool runs. */
   get size(): number {
+    return this.max;
+  }
+
+  /** The workers started so far. */
+  get started(): number {
     return this.workers.length;
+  }
+
+  /** Starts one more worker (when the pool has fewer than its size); returns its index. */
+  private start(): number {
+    if (this.workers.length >= this.max) return -1;
+    const w = new Worker(WORKER_URL, {
+      workerData: {
+        enc: this.keys.enc,
+        mac: this.keys.mac,
+        chunker: this.chunking.params,
+        gear: this.chunking.gear,
+      } satisfies WorkerInit,
+    });
+    w.on('message', (r: Response) => {
+      if (this.jobs.has(r.seq)) this.onJob(r);
+      else if (r.op === 'part') {
+        // A job that failed here while its worker read on: let the worker finish, sealing nothing.
+        w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal: new Uint8Array(r.ids.length) });
+      } else if (r.op === 'sealedPart') this.giveBack(w, r);
+      else this.settle(r);
+    });
+    w.on('error', (e) => this.failAll(e));
+    if (!this.busy()) w.unref();
+    this.workers.push(w);
+    this.activeJobs.push(0);
+    return this.workers.length - 1;
+  }
+
+  /**
+   * Whether a core is left for another worker beside the running ones and the two a followed dump
+   * keeps busy (pg_dump and, when local, the server's backend). Without one, a worker following a
+   * dump falls behind for want of CPU, and a second would only take CPU from the first: on the
+   * 2-core benchmark VM the worker ran 35-75 MiB behind pg_dump, and starting another cost ~0.1 s.
+   */
+  private coreToSpare(): boolean {
+    return this.cores > this.workers.length + 2;
+  }
+
+  /** The worker for a new job: an idle one, else a new one, else the least busy. */
+  private forJob(): number {
+    const least = this.leastBusy();
+    if (this.activeJobs[least]! === 0) return least;
+    const fresh = this.start();
+    return fresh >= 0 ? fresh : least;
   }
 
   private busy(): boolean {
@@ -123,6 +169,13 @@ export class CryptoPool {
     try {
       switch (r.op) {
         case 'part':
+          if (
+            r.lag !== undefined &&
+            r.lag >= BEHIND &&
+            this.activeJobs[job.worker]! > 1 &&
+            this.coreToSpare()
+          )
+            this.start();
           job.handler.part(r).then(
             (seal) => w.postMessage({ op: 'decide', seq: r.seq, part: r.part, seal } satisfies Request),
             (e) => {
@@ -175,7 +228,8 @@ export class CryptoPool {
   ): Promise<void> {
     if (this.closed) return Promise.reject(new AppError('CANCELLED', 'The crypto pool was closed.'));
     if (follow && files.length !== 1) throw new AppError('INTERNAL', 'A followed file job takes one file.');
-    const worker = this.leastBusy();
+    // A followed file arrives at its writer's pace: it shares a worker until that one falls behind.
+    const worker = follow ? this.leastBusy() : this.forJob();
     const seq = ++this.seq;
     if (!this.busy()) for (const x of this.workers) x.ref();
     this.activeJobs[worker]!++;
@@ -225,6 +279,8 @@ export class CryptoPool {
   }
 
   private pick(): Worker {
+    // Single requests are small: only a queue of them is worth another worker.
+    if (this.pending.size >= QUEUED_PER_WORKER * this.workers.length) this.start();
     const w = this.workers[this.next % this.workers.length]!;
     this.next++;
     return w;
@@ -271,7 +327,7 @@ export class CryptoPool {
     const whole = range.byteOffset === 0 && (ownBuffer || range.byteLength === range.buffer.byteLength);
     const own = whole ? new Uint8Array(range.buffer) : range.slice();
     const seq = ++this.seq;
-    const w = this.leastBusy();
+    const w = this.forJob();
     this.activeJobs[w]!++;
     try {
       const r = await this.send(

@@ -60,6 +60,8 @@ export type Response =
       owners: number[];
       /** Files that ended in this part (after their last chunk). */
       ends: FileEnd[];
+      /** A followed job: the most bytes its writer was ahead of its reads during this part. */
+      lag?: number;
     }
   | {
       op: 'sealedPart';
