@@ -107,7 +107,8 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     if (!snapshot)
       throw new AppError('SOURCE_FAILED', `Could not export a snapshot of ${describeProfile(p)}.`);
     const takenAt = clock.now().toISOString();
-    const tables = await listPgTables(client);
+    // The tables are listed (in the snapshot) once pg_dump has been started with it.
+    let tableCount: number | undefined;
 
     const partOpts = { ...opts, signal };
     // The schema text (fingerprint) comes from the dump's own toc.dat: `pg_restore --schema-only`
@@ -126,15 +127,29 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     const onFail = (e: unknown) => void guard(Promise.reject(e)).catch(() => {});
     const dumpRun = guard(
       opts.sink
-        ? streamPgDump(p, dir, snapshot, tables.length, partOpts, opts.sink, progress, onFail, tocOf, lines)
-        : runPgDump(p, dir, snapshot, tables.length, partOpts, progress).then(tocOf),
+        ? streamPgDump(
+            p,
+            dir,
+            snapshot,
+            () => tableCount,
+            partOpts,
+            opts.sink,
+            progress,
+            onFail,
+            tocOf,
+            lines,
+          )
+        : runPgDump(p, dir, snapshot, () => tableCount, partOpts, progress).then(tocOf),
     );
     const globalsRun = guard(
       opts.globals === false ? Promise.resolve(undefined) : dumpGlobals(p, dir, partOpts, opts.sink),
     );
     // Facts on the snapshot-holding connection (one query at a time on one connection).
+    const listing = guard(listPgTables(client));
     const factsRun = guard(
       (async () => {
+        const tables = await listing;
+        tableCount = tables.length;
         const info = await pgServerInfo(client);
         const rows = lines ? 'from-dump' : undefined;
         const tf = await mapLimit(tables, 1, (t) => pgTableFacts(client, t, undefined, rows));
@@ -144,6 +159,7 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     );
     const settled = await Promise.allSettled([dumpRun, factsRun, globalsRun]);
     if (firstError !== undefined) throw firstError;
+    const tables = await listing;
     const [{ schema, toc }, f, globalsWarning] = settled.map((r) =>
       r.status === 'fulfilled' ? r.value : undefined,
     ) as [Awaited<ReturnType<typeof tocOf>>, Awaited<typeof factsRun>, string | undefined];

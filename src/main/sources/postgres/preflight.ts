@@ -82,24 +82,26 @@ export async function preflightPostgres(
 /**
  * The preflight, leaving its connection open for the caller (a dump keeps it to hold the snapshot,
  * so a dump costs one connection and starts one round of process spawning sooner). The
- * `pg_dump --version` check and the connection run at once; the tool's verdict comes first.
+ * `pg_dump --version` check runs while the connection opens and the checks query the server; its
+ * verdict is reported first (a missing or old pg_dump before any server-side problem).
  */
 export async function connectChecked(
   p: DbProfile,
   opts: PgPreflightOptions = {},
 ): Promise<{ client: pg.Client; pre: PgPreflightResult }> {
   const connecting = connectPg(p, opts);
-  connecting.catch(() => {}); // awaited below, after the tool check
-  let tool: { version: string; major: number };
+  connecting.catch(() => {}); // awaited below
+  const version = pgToolVersion('pg_dump', opts.tools, opts.signal);
+  version.catch(() => {}); // awaited below, whichever way the connection goes
+  let client: pg.Client;
   try {
-    tool = await pgToolVersion('pg_dump', opts.tools, opts.signal);
+    client = await connecting;
   } catch (e) {
-    await connecting.then((c) => c.end()).catch(() => {});
+    await version;
     throw e;
   }
-  const client = await connecting;
   try {
-    return { client, pre: await checksOn(client, p, tool, opts) };
+    return { client, pre: await checksOn(client, p, version, opts) };
   } catch (e) {
     await client.end().catch(() => {});
     throw e;
@@ -109,13 +111,18 @@ export async function connectChecked(
 async function checksOn(
   c: pg.Client,
   p: DbProfile,
-  tool: { version: string; major: number },
+  version: Promise<{ version: string; major: number }>,
   opts: PgPreflightOptions,
 ): Promise<PgPreflightResult> {
-  const info = await pgServerInfo(c);
+  const queries = (async () => {
+    const info = await pgServerInfo(c);
+    return { info, denied: await unreadableTables(c) };
+  })();
+  queries.catch(() => {}); // awaited after the tool's verdict
+  const tool = await version;
+  const { info, denied } = await queries;
   const serverMajor = Math.floor(info.versionNum / 10000);
   requireToolNewEnough('pg_dump', tool.version, tool.major, info.version, serverMajor);
-  const denied = await unreadableTables(c);
   if (denied.length > 0) {
     throw new AppError(
       'PERMISSION_DENIED',

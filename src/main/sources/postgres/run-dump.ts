@@ -39,7 +39,8 @@ export async function runPgDump(
   p: DbProfile,
   dir: string,
   snapshot: string,
-  total: number,
+  /** The number of tables, once known (progress). */
+  total: () => number | undefined,
   opts: RunDumpOptions,
   progress: ProgressReporter,
   onLine?: (line: string) => void,
@@ -74,7 +75,7 @@ export async function runPgDump(
             phase: 'postgres: dumping tables',
             bytesDone: 0,
             filesDone: done,
-            filesTotal: total,
+            ...(total() === undefined ? {} : { filesTotal: total() }),
             current: m[1],
             rate: 0,
           });
@@ -92,7 +93,7 @@ export async function streamPgDump<T>(
   p: DbProfile,
   dir: string,
   snapshot: string,
-  total: number,
+  total: () => number | undefined,
   opts: RunDumpOptions,
   sink: DumpSink,
   progress: ProgressReporter,
