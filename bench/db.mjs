@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Database benchmark (issue: database backups), side by side in one run on the same database:
 //   backup:  mvono `backup --postgres` into a local repository  vs  `pg_dump -Fc` to a local file
+//            (for reference: `pg_dump -Fc -Z0 | restic backup --stdin`, when restic is installed)
 //   restore: mvono `restore --db-target` into a new database (pre-data, COPY streams from the
 //            repository, post-data with -j 2, then validation against the snapshot's facts)
 //            vs  `createdb` + `pg_restore -j 2` (no validation)
@@ -12,10 +13,13 @@
 // it. Not a test: prints ratios, writes bench/results/db-<date>.json. Each phase runs --reps times
 // (default 5, order alternating), and the medians are reported. Before every timed run the server checkpoints and the kernel writes
 // back dirty pages, so no run pays for the writes of the one before (a restore leaves ~1 GB of
-// table and WAL pages behind).   node bench/db.mjs [--scale 30] [--reps 5]
+// table and WAL pages behind). It also prints each median run's CPU: the tool's own (mvono with
+// the pg_dump it runs) and the whole machine's (the server's included), which bounds a run from
+// below once every core is busy.   node bench/db.mjs [--scale 30] [--reps 5]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildPgMgmtDb } from '../dist/test/support/mgmt-db.js';
 import { duBytes } from './dataset.mjs';
@@ -66,6 +70,12 @@ const env = { MVONO_BACKUP_REPO: join(work, 'repo'), MVONO_BACKUP_PASSWORD: 'ben
 // The keychain repository: no passphrase anywhere in its environment.
 const envKc = { MVONO_BACKUP_REPO: join(work, 'repo-kc'), MVONO_BACKUP_PASSWORD: '' };
 const uri = (d) => `postgres://postgres@127.0.0.1:5432/${d}`;
+const restic = spawnSync('restic', ['version']).status === 0;
+const resticEnv = {
+  RESTIC_REPOSITORY: join(work, 'restic-repo'),
+  RESTIC_PASSWORD: 'bench',
+  RESTIC_CACHE_DIR: join(work, 'restic-cache'),
+};
 /** Runs each of [runs, fn] in an order that reverses every repetition, each result into its list. */
 async function alternately(rep, ...pairs) {
   for (const [runs, fn] of rep % 2 === 0 ? pairs : [...pairs].reverse()) runs.push(await fn());
@@ -78,6 +88,7 @@ try {
     mvonoBackupKeychain: [],
     pgDump: [],
     pgDumpDir: [],
+    resticPipe: [],
     mvonoRestore: [],
     mvonoRestoreKeychain: [],
     pgRestore: [],
@@ -99,6 +110,24 @@ try {
       [runs.pgDump, pgDump],
       [runs.mvonoBackupKeychain, mvonoKc],
     );
+    // A deduplicating, encrypting peer storing the same database the simplest way: pg_dump's
+    // uncompressed custom format piped into restic (0.14, zstd on). Shown beside pg_dump -Fc.
+    if (restic) {
+      await rm(join(work, 'restic-repo'), { recursive: true, force: true });
+      await measure('restic', ['init', '-q'], { env: resticEnv });
+      runs.resticPipe.push(
+        await timed(
+          'sh',
+          [
+            '-c',
+            'pg_dump -h 127.0.0.1 -U postgres -Fc -Z0 "$1" | restic backup -q --stdin --stdin-filename db.dump',
+            'pipe',
+            db,
+          ],
+          { env: resticEnv },
+        ),
+      );
+    }
     // Not a peer: the dump format the procedure asks for (-Fd -Z0, parallel), on its own, into a
     // directory. A backup that stores this dump cannot take less time than it; shown for reference.
     runs.pgDumpDir.push(
@@ -145,7 +174,11 @@ try {
       [runs.mvonoRestoreKeychain, mvonoKc],
     );
   }
-  const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+  const results = Object.fromEntries(
+    Object.entries(runs)
+      .filter(([, v]) => v.length > 0)
+      .map(([k, v]) => [k, median(v)]),
+  );
   const row = (label, a, b) => {
     const r = a.wallMs / b.wallMs;
     console.log(
@@ -162,6 +195,10 @@ try {
     results.pgDump,
   );
   const floorRatio = row('  (pg_dump -Fd -Z0 -j2 alone vs -Fc)', results.pgDumpDir, results.pgDump);
+  const resticRatio = restic
+    ? row('  (pg_dump -Fc -Z0 | restic --stdin vs -Fc)', results.resticPipe, results.pgDump)
+    : null;
+  if (!restic) console.log('  (restic is not installed: its pipe is not measured)');
   const restoreRatio = row(
     'restore: mvono (passphrase) vs pg_restore -j 2',
     results.mvonoRestore,
@@ -172,6 +209,23 @@ try {
     results.mvonoRestoreKeychain,
     results.pgRestore,
   );
+  // Where the time goes on this machine: each tool's own CPU (with its children: pg_dump under
+  // mvono) and the whole machine's (the database server included), for the median runs. With the
+  // machine's cores all busy, a run cannot take less than machine CPU / cores.
+  const cores = availableParallelism();
+  const cpuRow = (label, r) =>
+    console.log(
+      `${label.padEnd(46)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} ${(r.cpuSec ?? Number.NaN).toFixed(2).padStart(7)} ${(r.machineCpuSec ?? Number.NaN).toFixed(2).padStart(8)} ${((r.machineCpuSec ?? Number.NaN) / cores).toFixed(2).padStart(8)}`,
+    );
+  console.log(`${'CPU (s), median runs'.padEnd(46)}    wall    tool  machine  /${cores} cores`);
+  cpuRow('mvono backup (passphrase)', results.mvonoBackup);
+  cpuRow('mvono backup (keychain key)', results.mvonoBackupKeychain);
+  cpuRow('pg_dump -Fc', results.pgDump);
+  cpuRow('pg_dump -Fd -Z0 -j2', results.pgDumpDir);
+  if (restic) cpuRow('pg_dump -Fc -Z0 | restic backup --stdin', results.resticPipe);
+  cpuRow('mvono restore (passphrase)', results.mvonoRestore);
+  cpuRow('mvono restore (keychain key)', results.mvonoRestoreKeychain);
+  cpuRow('createdb + pg_restore -j 2', results.pgRestore);
   const repo = (await duBytes(join(work, 'repo'))).apparent ?? 0;
   const dump = (await stat(join(work, 'dump.fc'))).size;
   console.log(
@@ -190,12 +244,16 @@ try {
         backupRatio,
         backupRatioKeychain,
         dirFormatAloneRatio: floorRatio,
+        resticPipeRatio: resticRatio,
         restoreRatio,
         restoreRatioKeychain,
         repoBytes: repo,
         dumpBytes: dump,
         reps,
         wallMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.wallMs])),
+        cores,
+        cpuSec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.cpuSec])),
+        machineCpuSec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.machineCpuSec])),
         runsWallMs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.map((r) => r.wallMs)])),
       },
       null,

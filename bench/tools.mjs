@@ -2,7 +2,7 @@
 // a directory, restore the latest snapshot and measure its repository. Every command runs under
 // /usr/bin/time so peak RSS (max resident set, KiB) is measured for the tool's own process.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,15 +12,29 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MVONO_BIN = join(ROOT, 'bin/mvono-backup.js');
 const TIME = '/usr/bin/time';
 
+/** CPU seconds the whole machine has spent busy so far (/proc/stat: all but idle and iowait). */
+function machineBusySec() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return (user + nice + system + irq + softirq + steal) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Runs a command under /usr/bin/time; resolves { code, stdout, stderr, wallMs, peakRssKiB }.
+ * Runs a command under /usr/bin/time; resolves { code, stdout, stderr, wallMs, peakRssKiB,
+ * cpuSec, machineCpuSec }: cpuSec is the command's own CPU (user + system, with the children it
+ * waited for), machineCpuSec what the whole machine spent meanwhile (a database server included).
  * Throws with the command's stderr tail when it exits with a code not in `okCodes`.
  */
 export async function measure(cmd, args, { env = {}, cwd = ROOT, okCodes = [0], label = cmd } = {}) {
   const timeFile = join(ROOT, 'bench/.work', `time-${process.pid}-${Date.now()}.txt`);
   await mkdir(join(ROOT, 'bench/.work'), { recursive: true });
   const useTime = existsSync(TIME);
-  const argv = useTime ? ['-f', '%M', '-o', timeFile, cmd, ...args] : args;
+  const argv = useTime ? ['-f', '%U %S %M', '-o', timeFile, cmd, ...args] : args;
+  const busy0 = machineBusySec();
   const t0 = performance.now();
   const child = spawn(useTime ? TIME : cmd, argv, { cwd, env: { ...process.env, ...env } });
   let stdout = '';
@@ -38,16 +52,21 @@ export async function measure(cmd, args, { env = {}, cwd = ROOT, okCodes = [0], 
     child.on('close', (c) => resolve(c));
   });
   const wallMs = performance.now() - t0;
+  const busy1 = machineBusySec();
+  const machineCpuSec = busy0 === null || busy1 === null ? null : busy1 - busy0;
   let peakRssKiB = null;
+  let cpuSec = null;
   if (useTime && existsSync(timeFile)) {
     const lines = (await readFile(timeFile, 'utf8')).trim().split('\n');
-    peakRssKiB = Number(lines.at(-1)) || null;
+    const [u, sys, rss] = (lines.at(-1) ?? '').split(' ').map(Number);
+    peakRssKiB = rss || null;
+    cpuSec = Number.isFinite(u + sys) ? u + sys : null;
     await rm(timeFile, { force: true });
   }
   if (!okCodes.includes(code)) {
     throw new Error(`${label} exited with ${code}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
   }
-  return { code, stdout, stderr, wallMs, peakRssKiB };
+  return { code, stdout, stderr, wallMs, peakRssKiB, cpuSec, machineCpuSec };
 }
 
 /** The last line of stdout that parses as JSON and satisfies `pred`. */
