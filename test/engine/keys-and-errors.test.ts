@@ -41,6 +41,24 @@ describe('keys and opening errors', () => {
     assert.equal(lastJson<unknown[]>(r).length, 1);
   });
 
+  it("lists snapshot times in the plans' zone (EAT unless set), in another on request, and names an unknown zone", async () => {
+    const env = { MVONO_BACKUP_REPO: repo, MVONO_BACKUP_PASSWORD: '' };
+    const [snap] = lastJson<{ id: string; time: string }[]>(await runCli(['snapshots', '--json'], env));
+    assert.ok(snap);
+    // EAT is UTC+3 all year (no daylight saving).
+    const wall = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+    const at = Date.parse(snap.time);
+    const row = (out: string) => out.split('\n').find((l) => l.startsWith(snap.id.slice(0, 8))) ?? '';
+    const eat = await runCli(['snapshots'], env);
+    assert.equal(eat.code, 0, eat.stderr);
+    assert.ok(row(eat.stdout).includes(`${wall(at + 3 * 3600_000)} EAT (UTC+03:00)`), eat.stdout);
+    const utc = await runCli(['snapshots', '--time-zone', 'UTC'], env);
+    assert.ok(row(utc.stdout).includes(`${wall(at)} UTC (UTC+00:00)`), utc.stdout);
+    const bad = await runCli(['snapshots', '--time-zone', 'Mars/Base'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unknown time zone "Mars\/Base"/);
+  });
+
   it('opens with the printed recovery key alone', async () => {
     await writeFile(join(dir, 'rk.txt'), `${recoveryKey.toLowerCase()}\n`);
     const r = await runCli(

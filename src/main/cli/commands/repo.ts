@@ -10,6 +10,8 @@ import { walkTree } from '../../engine/walk.js';
 import { AppError } from '../../platform/errors.js';
 import { OsKeychain } from '../../platform/keychain.js';
 import { Repository } from '../../repo/repository.js';
+import { DEFAULT_TIME_ZONE } from '../../scheduler/policy.js';
+import { formatZoned } from '../../scheduler/time-format.js';
 import type { Command } from '../command.js';
 import { emit, openRepo, passphrase, repoSpec, storageFor } from '../context.js';
 import { humanBytes } from '../output.js';
@@ -67,9 +69,15 @@ export const init: Command = {
 export const snapshots: Command = {
   name: 'snapshots',
   summary: 'list snapshots',
-  usage: 'snapshots [--plan P] [--tag T] [--json]',
-  options: { plan: { type: 'string' }, tag: { type: 'string', multiple: true } },
+  usage: 'snapshots [--plan P] [--tag T] [--time-zone Z] [--json]',
+  options: {
+    plan: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    'time-zone': { type: 'string' },
+  },
   async run(ctx, _args, v) {
+    // Times are shown in the plans' zone (the procedure's, unless set); --json keeps UTC ISO times.
+    const zone = timeZoneOf((v['time-zone'] as string | undefined) ?? ctx.env.MVONO_TIME_ZONE);
     const repo = await openRepo(ctx);
     const tags = (v.tag as string[] | undefined) ?? [];
     const list = (await repo.listSnapshots(ctx.signal)).filter(
@@ -80,7 +88,7 @@ export const snapshots: Command = {
       const rows = list.map((s) =>
         [
           s.id.slice(0, 8),
-          s.time.replace('T', ' ').slice(0, 19) + 'Z',
+          formatZoned(new Date(s.time), zone).padEnd(30),
           s.hostname,
           (s.name ?? s.plan ?? s.kind).slice(0, 32).padEnd(32),
           s.components.map((c) => c.name).join(','),
@@ -88,7 +96,7 @@ export const snapshots: Command = {
         ].join('  '),
       );
       return [
-        `ID        Time (UTC)            Host  Name/plan                         Components  Size`,
+        `ID        ${'Time'.padEnd(30)}  Host  Name/plan                         Components  Size`,
         ...rows,
       ].join('\n');
     });
@@ -165,3 +173,16 @@ export const statsCmd: Command = {
     return 0;
   },
 };
+
+/** An IANA time zone name, checked; the procedure's zone when none is given. */
+function timeZoneOf(given: string | undefined): string {
+  const zone = given?.trim() || DEFAULT_TIME_ZONE;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new AppError('INVALID_INPUT', `Unknown time zone "${zone}".`, {
+      hint: 'Give an IANA zone name such as Africa/Nairobi or UTC.',
+    });
+  }
+  return zone;
+}

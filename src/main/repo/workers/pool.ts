@@ -6,8 +6,9 @@
  * - single chunks (`hash`, then seal or drop) and `open`: round-robin; a chunk hashed by a worker
  *   is sealed or dropped by the same worker. Buffers are copied once in and transferred back.
  * Workers start as work needs them, up to `size`: one at once, another when every running worker
- * has a job (or several requests wait for each running worker), or when a worker following files
- * still being written falls behind their writers (a job's `lag`) and a core is free for another.
+ * has a job (or an open, or a queue of chunks to hash, waits on every running one), or when a
+ * worker following files still being written falls behind their writers (a job's `lag`) and a
+ * core is free for another.
  * Starting one costs ~0.1-0.15 s of CPU on the benchmark VM; a database dump on a small machine
  * and a small backup then start only one.
  */
@@ -48,7 +49,7 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * other jobs too starts another worker for the jobs that come next.
  */
 const BEHIND = 32 * 1024 * 1024;
-/** Single requests (hash, open) out per running worker before another starts. */
+/** Chunks to hash out per running worker before another starts. */
 const QUEUED_PER_WORKER = 4;
 
 export class CryptoPool {
@@ -278,9 +279,9 @@ export class CryptoPool {
     return p;
   }
 
-  private pick(): Worker {
-    // Single requests are small: only a queue of them is worth another worker.
-    if (this.pending.size >= QUEUED_PER_WORKER * this.workers.length) this.start();
+  /** Round-robin; first another worker when `perWorker` requests are out for each running one. */
+  private pick(perWorker: number): Worker {
+    if (this.pending.size >= perWorker * this.workers.length) this.start();
     const w = this.workers[this.next % this.workers.length]!;
     this.next++;
     return w;
@@ -292,7 +293,9 @@ export class CryptoPool {
   ): Promise<{ id: string; seal: () => Promise<{ sealed: Buffer; rawLength: number }>; drop: () => void }> {
     const own = new Uint8Array(data.byteLength);
     own.set(data);
-    const w = this.pick();
+    // Chunks to hash come one by one (a file saved whole is a file job): only a queue of them is
+    // worth another worker.
+    const w = this.pick(QUEUED_PER_WORKER);
     const seq = ++this.seq;
     const r = await this.send(w, { op: 'hash', seq, data: own }, [own.buffer]);
     if (r.op !== 'hashed') throw new AppError('INTERNAL', 'crypto worker answered out of order');
@@ -348,7 +351,9 @@ export class CryptoPool {
     own.set(sealed);
     const seq = ++this.seq;
     const r = await this.send(
-      this.pick(),
+      // Opening is the heavy half of a restore's reads (inflate + verify): concurrent readers (a
+      // database restore's COPY lanes) each get a worker.
+      this.pick(1),
       { op: 'open', seq, id, sealed: own, ...(rawLength === undefined ? {} : { rawLength }) },
       [own.buffer],
     );
