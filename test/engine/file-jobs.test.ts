@@ -198,6 +198,10 @@ describe('file jobs in the crypto workers', () => {
     const whole = { path: bigPath, size: big.length };
     const packers: ReturnType<Repository['packer']>[] = [];
     const packer = () => packers[packers.push(repo.packer()) - 1]!;
+    const all = new CryptoPool(keys, chunking, 3, 2);
+    all.startAll();
+    assert.equal(all.started, 3, 'startAll starts the whole pool (a file backup or restore)');
+    await all.close();
     // Plain jobs: one worker at first, a second once a job arrives while the first is busy.
     const pool = new CryptoPool(keys, chunking, 2, 2);
     try {
@@ -210,6 +214,8 @@ describe('file jobs in the crypto workers', () => {
       ]);
       assert.equal(pool.started, 2);
       assert.deepEqual(both[0], both[1]);
+      pool.startAll();
+      assert.equal(pool.started, 2, 'never more than its size');
     } finally {
       await pool.close();
     }

@@ -97,7 +97,7 @@ export async function unlockProviders(ctx: Ctx): Promise<KekProvider[]> {
 
 export async function openRepo(
   ctx: Ctx,
-  opts: { loadIndex?: boolean; onUnlocking?: () => void; startWorkers?: boolean } = {},
+  opts: { loadIndex?: boolean; onUnlocking?: () => void; startWorkers?: boolean | 'all' } = {},
 ): Promise<Repository> {
   const spec = repoSpec(ctx);
   const loading = import('../repo/repository.js');

@@ -148,8 +148,12 @@ export class Repository {
       loadIndex?: boolean;
       /** Called once the key slots are being unlocked (a passphrase KDF has been started). */
       onUnlocking?: () => void;
-      /** Start the crypto workers as soon as the keys are known (their start-up overlaps the index load). */
-      startWorkers?: boolean;
+      /**
+       * Start the crypto workers as soon as the keys are known (their start-up overlaps the index
+       * load): one (more start as work needs them), or `all` for work that will keep them all busy
+       * from the start (a file backup or restore).
+       */
+      startWorkers?: boolean | 'all';
     },
   ): Promise<Repository> {
     const config = await readConfig(storage, opts.signal);
@@ -162,7 +166,8 @@ export class Repository {
       throw new AppError('INTEGRITY', `The repository config at ${storage.location} was altered.`);
     }
     const repo = new Repository(storage, config, keys, opts.clock ?? systemClock, slot);
-    if (opts.startWorkers) repo.pool();
+    if (opts.startWorkers === 'all') repo.pool().startAll();
+    else if (opts.startWorkers) repo.pool();
     if (opts.loadIndex !== false) await repo.index.load(storage, keys.enc, opts.signal);
     return repo;
   }

@@ -56,7 +56,11 @@ export const backupCmd: Command = {
         ? new (await import('../../engine/backup/prewalk.js')).Prewalk(paths, ctx.signal, kdfStarted)
         : undefined;
     const open = () => {
-      const opening = openRepo(ctx, { onUnlocking: unlocking, startWorkers: true });
+      // Files keep every worker busy from the start; a database dump alone needs one at first.
+      const opening = openRepo(ctx, {
+        onUnlocking: unlocking,
+        startWorkers: paths.length > 0 ? 'all' : true,
+      });
       // awaited by backup() / backupWithDatabases()
       opening.catch(() => prewalk?.stop()).finally(unlocking);
       return opening;
@@ -121,7 +125,7 @@ export const restoreCmd: Command = {
         'INVALID_INPUT',
         'Where to? Give --target <dir> (or --db-target <uri> for a database).',
       );
-    const opening = openRepo(ctx, { startWorkers: true });
+    const opening = openRepo(ctx, { startWorkers: 'all' });
     opening.catch(() => {}); // awaited next
     const { restore } = await import('../../engine/restore/restore.js');
     const repo = await opening;

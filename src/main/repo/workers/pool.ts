@@ -83,6 +83,11 @@ export class CryptoPool {
     return this.workers.length;
   }
 
+  /** Starts every worker not yet running (work that will keep them all busy from the start). */
+  startAll(): void {
+    while (this.start() >= 0);
+  }
+
   /** Starts one more worker (when the pool has fewer than its size); returns its index. */
   private start(): number {
     if (this.workers.length >= this.max) return -1;
