@@ -85,18 +85,21 @@ export const snapshots: Command = {
     );
     emit(ctx, list, () => {
       if (list.length === 0) return 'No snapshots.';
-      const rows = list.map((s) =>
+      const times = list.map((s) => formatZoned(new Date(s.time), zone));
+      const width = Math.max(4, ...times.map((t) => t.length));
+      const hostWidth = Math.max(4, ...list.map((s) => s.hostname.length));
+      const rows = list.map((s, i) =>
         [
           s.id.slice(0, 8),
-          formatZoned(new Date(s.time), zone).padEnd(30),
-          s.hostname,
+          (times[i] as string).padEnd(width),
+          s.hostname.padEnd(hostWidth),
           (s.name ?? s.plan ?? s.kind).slice(0, 32).padEnd(32),
           s.components.map((c) => c.name).join(','),
           humanBytes(s.summary.bytes),
         ].join('  '),
       );
       return [
-        `ID        ${'Time'.padEnd(30)}  Host  Name/plan                         Components  Size`,
+        `ID        ${'Time'.padEnd(width)}  ${'Host'.padEnd(hostWidth)}  Name/plan                         Components  Size`,
         ...rows,
       ].join('\n');
     });

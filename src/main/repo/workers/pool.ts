@@ -90,7 +90,7 @@ export class CryptoPool {
 
   /** Starts one more worker (when the pool has fewer than its size); returns its index. */
   private start(): number {
-    if (this.workers.length >= this.max) return -1;
+    if (this.closed || this.workers.length >= this.max) return -1;
     const w = new Worker(WORKER_URL, {
       workerData: {
         enc: this.keys.enc,
