@@ -165,11 +165,9 @@ export async function dumpPostgres(p: DbProfile, dir: string, opts: PgDumpOption
     ) as [Awaited<ReturnType<typeof tocOf>>, Awaited<typeof factsRun>, string | undefined];
     // Row counts the dump was to give; count(*) in the snapshot for any table it did not.
     const dumped = toc && lines ? rowsInDump(toc, lines) : new Map<string, number>();
-    const byName = new Map(tables.map((t): [string, PgTable] => [`${t.schema}.${t.name}`, t]));
-    for (const t of f.tf) {
+    for (const [i, t] of f.tf.entries()) {
       if (t.rows !== ROWS_FROM_DUMP) continue;
-      const table = byName.get(t.name) as PgTable;
-      t.rows = dumped.get(t.name) ?? (await countRows(client, table));
+      t.rows = dumped.get(t.name) ?? (await countRows(client, tables[i] as PgTable)); // tf is in table order
     }
     await client.query('COMMIT');
     throwIfAborted(signal);

@@ -71,11 +71,12 @@ export async function runPgDump(
         const m = /dumping contents of table "([^"]+)"/.exec(line);
         if (m) {
           done++;
+          const tables = total();
           progress.update({
             phase: 'postgres: dumping tables',
             bytesDone: 0,
             filesDone: done,
-            ...(total() === undefined ? {} : { filesTotal: total() }),
+            ...(tables === undefined ? {} : { filesTotal: tables }),
             current: m[1],
             rate: 0,
           });
